@@ -1,0 +1,184 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Tier } from '@lendwire/contract';
+import { ServiceError, type Services, sha256Hex } from '@lendwire/core';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { KeyCache } from './auth/key-cache.js';
+import { DEFAULT_TIERS, type TierLimit } from './config.js';
+import type { AppEnv, GatewayDeps } from './env.js';
+import { createJsonLogger, type Logger } from './logger.js';
+import { authenticate, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
+import { etag } from './middleware/etag/index.js';
+import { idempotency } from './middleware/idempotency/index.js';
+import { authorize } from './middleware/rate-limit/index.js';
+import { requestId } from './middleware/request-id/index.js';
+import { requestLog } from './middleware/request-log/index.js';
+import { ApiError, problemResponse } from './problem.js';
+import { createMemoryRateLimiter } from './rate-limit/memory.js';
+import type { RateLimiter } from './rate-limit/types.js';
+import { registerRoutes } from './routes/index.js';
+import { UsageRecorder } from './usage.js';
+
+/** Options of {@link createGateway}; everything but `services` has a default. */
+export interface GatewayOptions {
+  services: Services;
+  /** Database liveness for `/readyz`. */
+  ping?: () => Promise<void>;
+  logger?: Logger;
+  /** Rate-limit backend; default in-process. */
+  limiter?: RateLimiter;
+  /** `open` (default): pass requests when the limiter is down; `closed`: refuse them with 503. */
+  rateLimitFail?: 'open' | 'closed';
+  tiers?: Partial<Record<Tier, TierLimit>>;
+  /** Hex SHA-256 for key lookups; default pure JS. The Node entry passes `node:crypto`'s. */
+  hash?: (input: string) => string;
+  /** Clock; default the services' clock. */
+  now?: () => Date;
+  /** Key cache TTL in seconds (0-30, default 30). */
+  keyCacheTtlSeconds?: number;
+  /** Origins allowed by CORS (`*` for any). Default none. */
+  corsOrigins?: string[];
+  /** Largest accepted body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** How to find the client IP for allowlists; default socket address (Node) or a trusted header. */
+  clientIp?: ClientIpResolver;
+  /** Extra readiness checks for `/readyz`, by name. */
+  readiness?: Record<string, () => Promise<void>>;
+}
+
+/** The gateway app and the handles its host needs. */
+export type Gateway = OpenAPIHono<AppEnv> & { deps: GatewayDeps };
+
+/**
+ * Builds the gateway: a Hono app (Web-standard APIs only, so it runs on Node, Workers, Deno and
+ * Bun) with request ids, secure headers, CORS, body limit, logging, API-key auth, scopes, tiered rate
+ * limits, idempotency, ETags, problem+json errors and the OpenAPI document.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const logger = options.logger ?? createJsonLogger();
+  const now = options.now ?? options.services.ctx.now;
+  const hash = options.hash ?? sha256Hex;
+  const deps: GatewayDeps = {
+    services: options.services,
+    logger,
+    limiter: options.limiter ?? createMemoryRateLimiter({ now: () => now().getTime() }),
+    keyCache: new KeyCache((options.keyCacheTtlSeconds ?? 30) * 1000, () => now().getTime()),
+    usage: new UsageRecorder(options.services, logger, now),
+    hash,
+    now,
+    tiers: { ...DEFAULT_TIERS, ...options.tiers },
+    rateLimitFail: options.rateLimitFail ?? 'open',
+    readiness: options.readiness ?? {},
+    ping: options.ping ?? (async () => {}),
+    metrics: { limiterFailures: 0 },
+  };
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const errors = result.error.issues.map((issue) => ({
+          path: [targetName(result.target), ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        }));
+        throw new ApiError(
+          'validation_failed',
+          `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+          { errors },
+        );
+      }
+    },
+  });
+
+  const origins = options.corsOrigins ?? [];
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+    const rl = c.get('rateLimitHeaders');
+    if (rl) for (const [k, v] of Object.entries(rl)) c.res.headers.set(k, v);
+  });
+  app.use('*', requestId());
+  app.use('*', requestLog(logger));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (origins.includes('*') || origins.includes(origin) ? origin : null),
+      allowHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'Lendwire-Account',
+        'X-Request-Id',
+        'If-None-Match',
+      ],
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Idempotent-Replayed', 'ETag'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.bodyLimit ?? 1024 * 1024,
+      onError: () => {
+        throw new ApiError(
+          'payload_too_large',
+          `Request bodies are limited to ${options.bodyLimit ?? 1024 * 1024} bytes`,
+        );
+      },
+    }),
+  );
+  app.use('*', etag(hash));
+  app.use('/v1/*', authenticate(options.clientIp ?? clientIpResolver()));
+  app.use('/v1/*', authorize());
+  app.use('/v1/*', idempotency());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'lw_test_… / lw_live_…',
+    description:
+      'API key in `Authorization: Bearer <key>`. Each operation lists the scopes it needs; `*` grants all of the account’s scopes and `x:write` implies `x:read`.',
+  });
+  registerRoutes(app);
+
+  app.notFound((c) => {
+    throw new ApiError('route_not_found', `No route ${c.req.method} ${c.req.path}; see /openapi.json`);
+  });
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return problemResponse(c, error);
+    if (error instanceof ServiceError) {
+      return problemResponse(c, new ApiError(error.code, error.message));
+    }
+    if (error instanceof HTTPException) {
+      if (error.status === 400 && /JSON/i.test(error.message)) {
+        return problemResponse(c, new ApiError('invalid_json', 'The request body is not valid JSON'));
+      }
+      if (error.status === 413) return problemResponse(c, new ApiError('payload_too_large', error.message));
+      return problemResponse(
+        c,
+        new ApiError(error.status >= 500 ? 'internal_error' : 'validation_failed', error.message),
+      );
+    }
+    logger.error('unhandled error', {
+      requestId: c.get('requestId'),
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return problemResponse(
+      c,
+      new ApiError(
+        'internal_error',
+        `Something went wrong on our side. Quote request id ${c.get('requestId')} to support.`,
+      ),
+    );
+  });
+
+  return Object.assign(app, { deps });
+}
+
+function targetName(target: string): string {
+  return target === 'json' ? 'body' : target === 'param' ? 'path' : target;
+}

@@ -1,0 +1,121 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type GrantableScope, generateApiKey, isId, ScopeSchema } from '@lendwire/contract';
+import { createDb, createServices } from '@lendwire/core';
+import { createGateway } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createJsonLogger } from './logger.js';
+import { nodeSha256Hex, startGateway } from './node/index.js';
+import { openApiDocument } from './routes/service/openapi.js';
+
+const USAGE = `Usage: lendwire <command>
+
+Commands:
+  start                                   Serve the gateway (PORT, HOST, DATABASE_URL, ...)
+  migrate                                 Apply database migrations and exit
+  keys generate [--live]                  Print a fresh well-formed key (e.g. for LENDWIRE_ROOT_KEY)
+  keys create --account <acct_…> --scopes <a,b> [--name <n>] [--live]
+                                          Create an API key for an account and print its secret once
+  openapi [--out <file>]                  Print or write the OpenAPI 3.1 document
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`lendwire: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(argv: string[]) {
+  const [command, sub] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'keys' && sub === 'generate') {
+    const { values } = parseArgs({ args: argv.slice(2), options: { live: { type: 'boolean' } } });
+    process.stdout.write(`${generateApiKey(values.live ? 'live' : 'test')}\n`);
+    return;
+  }
+  if (command === 'openapi') {
+    const { values } = parseArgs({ args: argv.slice(1), options: { out: { type: 'string' } } });
+    const app = createGateway({
+      services: createServices({ db: null as never }),
+      logger: createJsonLogger({ level: 'silent' }),
+    });
+    const doc = `${JSON.stringify(openApiDocument(app), null, 2)}\n`;
+    if (values.out) writeFileSync(values.out, doc);
+    else process.stdout.write(doc);
+    return;
+  }
+
+  const config = loadConfig(process.env);
+  if (command === 'migrate') {
+    const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR });
+    await db.close();
+    process.stdout.write(`Migrations applied (${db.kind}).\n`);
+    return;
+  }
+  if (command === 'keys' && sub === 'create') {
+    const { values } = parseArgs({
+      args: argv.slice(2),
+      options: {
+        account: { type: 'string' },
+        scopes: { type: 'string' },
+        name: { type: 'string', default: 'CLI key' },
+        live: { type: 'boolean' },
+      },
+    });
+    if (!values.account || !isId('account', values.account)) fail('--account acct_… is required');
+    const scopes = (values.scopes ?? '').split(',').filter(Boolean);
+    if (scopes.length === 0) fail('--scopes is required, e.g. --scopes customers:read,customers:write');
+    for (const s of scopes) if (!ScopeSchema.safeParse(s).success) fail(`unknown scope ${s}`);
+    const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR });
+    try {
+      const services = createServices({ db: db.db, hash: nodeSha256Hex });
+      const key = await services.apiKeys.create(
+        { accountId: values.account, livemode: Boolean(values.live) },
+        { name: values.name, scopes: scopes as GrantableScope[] },
+      );
+      process.stdout.write(`${JSON.stringify({ id: key.id, account: key.account, scopes: key.scopes })}\n`);
+      process.stdout.write(`Secret (shown once): ${key.secret}\n`);
+    } finally {
+      await db.close();
+    }
+    return;
+  }
+  if (command === 'start') {
+    const running = await startGateway(config);
+    const { rootKey } = running;
+    if (rootKey.generatedSecret) {
+      process.stdout.write(
+        `\n  Root key (shown once${rootKey.file ? `, kept in ${rootKey.file} with mode 0600` : ''}):\n\n    ${rootKey.generatedSecret}\n\n  Try: curl -H "Authorization: Bearer $(cat ${rootKey.file ?? '<root key>'})" ${running.url}/v1/me\n\n`,
+      );
+    } else if (rootKey.source === 'file') {
+      process.stdout.write(`\n  Root key: in ${rootKey.file}\n`);
+    }
+    process.stdout.write(`  Lendwire gateway on ${running.url}  (API reference: ${running.url}/docs)\n\n`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      running.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`lendwire: shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    return;
+  }
+  fail(`unknown command ${argv.join(' ')}\n\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) fail(error.message);
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});

@@ -1,0 +1,115 @@
+import { parseApiKey, type Tier } from '@lendwire/contract';
+import { z } from 'zod';
+
+/** Requests allowed per window for one rate-limit tier. */
+export interface TierLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
+/** Default tier limits; override with `LENDWIRE_RATELIMIT_TIERS`. */
+export const DEFAULT_TIERS: Record<Tier, TierLimit> = {
+  free: { requests: 100, windowSeconds: 60 },
+  growth: { requests: 1_000, windowSeconds: 60 },
+  scale: { requests: 10_000, windowSeconds: 60 },
+};
+
+const tierLimit = z.object({
+  requests: z.number().int().min(1),
+  windowSeconds: z.number().int().min(1).max(86_400),
+});
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** Environment variables the gateway reads, validated at start. */
+export const ConfigSchema = z.object({
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  LENDWIRE_DATA_DIR: z.string().min(1).default('.lendwire'),
+  LENDWIRE_ROOT_KEY: z
+    .string()
+    .refine((k) => parseApiKey(k).ok, 'must be a well-formed Lendwire key (run `lendwire keys generate`)')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  LENDWIRE_RATELIMIT_FAIL: z.enum(['open', 'closed']).default('open'),
+  LENDWIRE_RATELIMIT_TIERS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"free":{"requests":100,"windowSeconds":60}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.object({ free: tierLimit, growth: tierLimit, scale: tierLimit }).partial().strict())
+    .optional(),
+  LENDWIRE_CORS_ORIGINS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.literal('*'), z.url()])))
+    .default([]),
+  LENDWIRE_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  LENDWIRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LENDWIRE_CLIENT_IP_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as x-forwarded-for')
+    .optional(),
+  LENDWIRE_KEY_CACHE_TTL: z.coerce.number().int().min(0).max(30).default(30),
+});
+
+/** Validated configuration. */
+export type Config = z.output<typeof ConfigSchema>;
+
+/** A bad configuration variable, named in a one-line message. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment. Throws {@link ConfigError} naming the first bad variable, e.g.
+ * `Invalid configuration: LENDWIRE_RATELIMIT_FAIL must be one of "open", "closed" (got "maybe")`.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(clean);
+  if (result.success) {
+    const c = result.data;
+    if ((c.UPSTASH_REDIS_REST_URL === undefined) !== (c.UPSTASH_REDIS_REST_TOKEN === undefined)) {
+      throw new ConfigError('Invalid configuration: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together');
+    }
+    return c;
+  }
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'environment');
+  const got = clean[name];
+  const shown = got === undefined || /KEY|TOKEN|URL/.test(name) ? '' : ` (got ${JSON.stringify(got)})`;
+  const message = issue.message.replace(/^Invalid option: expected one of /, 'must be one of ');
+  throw new ConfigError(`Invalid configuration: ${name} ${message}${shown}`);
+}
+
+/** Tier limits after applying `LENDWIRE_RATELIMIT_TIERS`. */
+export function tierLimits(config: Pick<Config, 'LENDWIRE_RATELIMIT_TIERS'>): Record<Tier, TierLimit> {
+  return { ...DEFAULT_TIERS, ...config.LENDWIRE_RATELIMIT_TIERS };
+}

@@ -1,0 +1,56 @@
+import type { Account, Scope, Tier } from '@lendwire/contract';
+import type { KeyAuthRecord, Services, TenantScope } from '@lendwire/core';
+import type { KeyCache } from './auth/key-cache.js';
+import type { TierLimit } from './config.js';
+import type { Logger } from './logger.js';
+import type { RateLimiter } from './rate-limit/types.js';
+import type { UsageRecorder } from './usage.js';
+
+/** Who is calling, established by the auth middleware. */
+export interface AuthContext {
+  /** The key's record (its own account, scopes, limits). */
+  record: KeyAuthRecord;
+  keyId: string;
+  /** The account the key belongs to. */
+  keyAccount: Account;
+  /** The account the request acts on: the key's, or the one named by `Lendwire-Account`. */
+  account: Account;
+  /** Set when a platform key acts for a partner via `Lendwire-Account`. */
+  actingAs: string | null;
+  livemode: boolean;
+  /** Tenant every query of this request is scoped to. */
+  tenant: TenantScope;
+  /** Effective scopes (`*` expanded). */
+  scopes: Set<Scope>;
+  /** The rate limit that applies to this key. */
+  policy: { name: Tier | 'key'; limit: TierLimit; identifier: string };
+}
+
+/** Services and settings every handler reaches through the context (never globals). */
+export interface GatewayDeps {
+  services: Services;
+  logger: Logger;
+  limiter: RateLimiter;
+  keyCache: KeyCache;
+  usage: UsageRecorder;
+  hash: (input: string) => string;
+  now: () => Date;
+  tiers: Record<Tier, TierLimit>;
+  rateLimitFail: 'open' | 'closed';
+  /** Checks for `/readyz` beyond the database and limiter (e.g. workers). */
+  readiness: Record<string, () => Promise<void>>;
+  ping: () => Promise<void>;
+  /** Counters exposed on `/readyz`. */
+  metrics: { limiterFailures: number };
+}
+
+/** The Hono environment of the gateway app. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: GatewayDeps;
+    auth: AuthContext;
+    /** Rate-limit headers to put on the response once it exists. */
+    rateLimitHeaders: Record<string, string> | undefined;
+  };
+}

@@ -1,0 +1,41 @@
+/** Log levels, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** A structured log record: a message and flat fields. Never put secrets in one. */
+export type LogFields = Record<string, unknown>;
+
+/** The logger the gateway writes to; inject your own to ship logs elsewhere. */
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** Anything that looks like a Lendwire key or a bearer token is masked before a line is written. */
+const SECRET_PATTERN = /lw_(test|live)_[0-9A-Za-z]{6,}|whsec_[0-9A-Za-z+/=]{6,}|Bearer\s+\S+/g;
+
+/** Masks key-like and token-like substrings. A last line of defence: callers never log secrets. */
+export function redact(line: string): string {
+  return line.replace(SECRET_PATTERN, (m) =>
+    m.startsWith('Bearer') ? 'Bearer [redacted]' : `${m.slice(0, 12)}…[redacted]`,
+  );
+}
+
+/** A logger writing one JSON object per line through `write` (default `console.log`). */
+export function createJsonLogger(options: { level?: LogLevel; write?: (line: string) => void } = {}): Logger {
+  const min = ORDER[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => console.log(line));
+  const emit = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
+    if (ORDER[level] < min) return;
+    write(redact(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })));
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}

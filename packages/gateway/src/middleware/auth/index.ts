@@ -1,0 +1,145 @@
+import { type Account, expandScopes, isId, parseApiKey } from '@lendwire/contract';
+import type { KeyAuthRecord } from '@lendwire/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../env.js';
+import { ipAllowed } from '../../ip/cidr.js';
+import { ApiError } from '../../problem.js';
+
+/** Reads the client's IP for allowlists. */
+export type ClientIpResolver = (c: Context<AppEnv>) => string | undefined;
+
+/**
+ * Default client IP: the value of a trusted proxy header when configured (first hop), otherwise
+ * the socket address Node's adapter exposes. On runtimes without either, allowlisted keys are refused.
+ */
+export function clientIpResolver(trustedHeader?: string): ClientIpResolver {
+  return (c) => {
+    if (trustedHeader) {
+      const value = c.req.header(trustedHeader);
+      return value?.split(',')[0]?.trim() || undefined;
+    }
+    const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+    return env?.incoming?.socket?.remoteAddress;
+  };
+}
+
+const REASONS = {
+  prefix: 'must start with lw_test_ or lw_live_',
+  length: 'has the wrong length (44 characters expected)',
+  charset: 'contains characters outside 0-9A-Za-z',
+  checksum: 'fails its checksum (mistyped or truncated?)',
+} as const;
+
+async function lookup(c: Context<AppEnv>, hash: string): Promise<KeyAuthRecord | null> {
+  const { keyCache, services } = c.get('deps');
+  const cached = keyCache.get(hash);
+  if (cached !== undefined) return cached;
+  const record = await services.apiKeys.authenticate(hash);
+  keyCache.set(hash, record);
+  return record;
+}
+
+async function findAccount(c: Context<AppEnv>, id: string): Promise<Account | null> {
+  const { keyCache, services } = c.get('deps');
+  const cached = keyCache.getAccount(id);
+  if (cached !== undefined) return cached;
+  const account = await services.accounts.get(id);
+  keyCache.setAccount(id, account);
+  return account;
+}
+
+/**
+ * API key authentication (DESIGN §3). The key's format and checksum are checked before any lookup;
+ * the lookup is by SHA-256 through the in-process cache; expiry, rotation grace and revocation are
+ * checked against the clock on every request. Then the IP allowlist and `Lendwire-Account`.
+ * Sets `auth` on the context.
+ */
+export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    if (!header) {
+      throw new ApiError('api_key_missing', 'Send your API key as `Authorization: Bearer lw_test_…`', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="lendwire"' },
+      });
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      throw new ApiError('api_key_malformed', 'The Authorization header must be `Bearer <key>`', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
+      });
+    }
+    const key = match[1] as string;
+    const parsed = parseApiKey(key);
+    if (!parsed.ok) {
+      throw new ApiError('api_key_malformed', `The API key ${REASONS[parsed.reason]}`, {
+        headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
+      });
+    }
+    const deps = c.get('deps');
+    const record = await lookup(c, deps.hash(key));
+    const unauthorized = { headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' } };
+    if (!record) throw new ApiError('api_key_invalid', 'No API key matches the one sent', unauthorized);
+    if (record.revoked) throw new ApiError('api_key_revoked', 'This API key has been revoked', unauthorized);
+    const now = deps.now().getTime();
+    if (record.keyExpiresAt !== null && now >= record.keyExpiresAt) {
+      throw new ApiError(
+        'api_key_expired',
+        `This API key expired at ${new Date(record.keyExpiresAt).toISOString()}`,
+        unauthorized,
+      );
+    }
+    if (record.secretExpiresAt !== null && now >= record.secretExpiresAt) {
+      throw new ApiError(
+        'api_key_expired',
+        `This secret was rotated out; its grace period ended at ${new Date(record.secretExpiresAt).toISOString()}. Use the new secret.`,
+        unauthorized,
+      );
+    }
+    if (record.ipAllowlist && record.ipAllowlist.length > 0) {
+      const ip = resolveIp(c);
+      if (!ip || !ipAllowed(record.ipAllowlist, ip)) {
+        throw new ApiError(
+          'ip_not_allowed',
+          `Requests from ${ip ?? 'an unknown address'} are not allowed for this key`,
+        );
+      }
+    }
+
+    let account = record.account;
+    let actingAs: string | null = null;
+    const target = c.req.header('lendwire-account');
+    if (target && target !== record.accountId) {
+      if (!isId('account', target)) {
+        throw new ApiError('invalid_header', 'Lendwire-Account must be an account id (acct_…)');
+      }
+      if (!record.account.platform) {
+        throw new ApiError('account_header_not_allowed', 'Only platform keys may act for another account');
+      }
+      const found = await findAccount(c, target);
+      if (!found) throw new ApiError('not_found', `No account ${target} (from the Lendwire-Account header)`);
+      account = found;
+      actingAs = found.id;
+    }
+
+    const tier = record.account.tier;
+    const policy = record.rateLimit
+      ? { name: 'key' as const, limit: record.rateLimit, identifier: record.keyId }
+      : {
+          name: tier,
+          limit: deps.tiers[tier],
+          identifier: `${record.accountId}:${record.livemode ? 'live' : 'test'}`,
+        };
+    c.set('auth', {
+      record,
+      keyId: record.keyId,
+      keyAccount: record.account,
+      account,
+      actingAs,
+      livemode: record.livemode,
+      tenant: { accountId: account.id, livemode: record.livemode },
+      scopes: expandScopes(record.scopes, record.account.platform),
+      policy,
+    });
+    await next();
+  };
+}

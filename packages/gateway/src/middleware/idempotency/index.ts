@@ -1,0 +1,83 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../env.js';
+import { ApiError } from '../../problem.js';
+import { matchedPolicy } from '../rate-limit/index.js';
+
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/** Response headers worth replaying; the rest (request id, rate limit) belong to the new request. */
+const STORED_HEADERS = ['content-type', 'location', 'etag'];
+
+/**
+ * Idempotency for POSTs (DESIGN §3), stored in the database per account and mode for 24 h:
+ * same key and same request → the stored response with `Idempotent-Replayed: true`; same key with
+ * another method, path or body → 422; while the first is still running → 409. Server errors are not
+ * stored, so a retry runs again. Routes that move money require the header.
+ */
+export function idempotency(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const key = c.req.header('idempotency-key');
+    const policy = matchedPolicy(c);
+    if (key === undefined) {
+      if (policy.requireIdempotencyKey) {
+        throw new ApiError('invalid_header', 'This request moves money: send an Idempotency-Key header (e.g. a UUID)');
+      }
+      return next();
+    }
+    if (!KEY_FORMAT.test(key)) {
+      throw new ApiError('invalid_header', 'Idempotency-Key must be 1-255 printable ASCII characters without spaces');
+    }
+    const { services, hash } = c.get('deps');
+    const { tenant } = c.get('auth');
+    const body = await c.req.text();
+    const requestHash = hash(`${c.req.method}\n${c.req.path}\n${body}`);
+    const begun = await services.idempotency.begin(tenant, {
+      key,
+      method: c.req.method,
+      path: c.req.path,
+      requestHash,
+    });
+    if (begun.kind === 'mismatch') {
+      throw new ApiError(
+        'idempotency_key_reused',
+        `Idempotency-Key ${key} was already used with a different request; use a new key for a new request`,
+      );
+    }
+    if (begun.kind === 'in_flight') {
+      throw new ApiError(
+        'idempotency_key_in_use',
+        `A request with Idempotency-Key ${key} is still being processed; retry shortly`,
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
+    }
+    if (begun.kind === 'replay') {
+      const { status, headers, body: stored } = begun.response;
+      return new Response(status === 204 ? null : stored, {
+        status,
+        headers: { ...headers, 'Idempotent-Replayed': 'true' },
+      });
+    }
+    let completed = false;
+    try {
+      await next();
+      const res = c.res;
+      if (res.status < 500 && res.status !== 429) {
+        const headers: Record<string, string> = {};
+        for (const name of STORED_HEADERS) {
+          const v = res.headers.get(name);
+          if (v !== null) headers[name] = v;
+        }
+        await services.idempotency.complete(tenant, key, {
+          status: res.status,
+          headers,
+          body: await res.clone().text(),
+        });
+        completed = true;
+      }
+    } finally {
+      if (!completed) await services.idempotency.release(tenant, key);
+    }
+  };
+}

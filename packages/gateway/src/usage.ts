@@ -1,0 +1,71 @@
+import type { Services, UsageIncrement } from '@lendwire/core';
+import type { Logger } from './logger.js';
+
+/**
+ * Counts requests per key per UTC day in memory and writes them in batches, so usage tracking adds
+ * no database write to a request. Flushes when `flushEveryMs` has passed since the last flush (checked
+ * on each record), before usage is read, and on shutdown.
+ */
+export class UsageRecorder {
+  private pending = new Map<string, UsageIncrement>();
+  private lastFlush: number;
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly services: Pick<Services, 'apiKeys'>,
+    private readonly logger: Logger,
+    private readonly now: () => Date,
+    private readonly flushEveryMs = 5_000,
+  ) {
+    this.lastFlush = now().getTime();
+  }
+
+  /** Counts one response of a key. Returns a flush promise when this call started one. */
+  record(keyId: string, status: number): Promise<void> | undefined {
+    const at = this.now();
+    const day = at.toISOString().slice(0, 10);
+    const id = `${keyId}|${day}`;
+    let inc = this.pending.get(id);
+    if (!inc) {
+      inc = { keyId, day, requests: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, lastUsedAt: at };
+      this.pending.set(id, inc);
+    }
+    inc.requests++;
+    if (status >= 500) inc.serverErrors++;
+    else if (status >= 400) inc.clientErrors++;
+    if (status === 429) inc.rateLimited++;
+    inc.lastUsedAt = at;
+    if (at.getTime() - this.lastFlush >= this.flushEveryMs && !this.flushing) return this.flush();
+    return undefined;
+  }
+
+  /** Writes everything counted so far. Concurrent calls share one write. */
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.lastFlush = this.now().getTime();
+    this.flushing = this.services.apiKeys
+      .recordUsage(batch)
+      .catch((error: unknown) => {
+        // Put the counts back so the next flush retries them: usage is never silently dropped.
+        for (const inc of batch) {
+          const id = `${inc.keyId}|${inc.day}`;
+          const cur = this.pending.get(id);
+          if (!cur) this.pending.set(id, inc);
+          else {
+            cur.requests += inc.requests;
+            cur.clientErrors += inc.clientErrors;
+            cur.serverErrors += inc.serverErrors;
+            cur.rateLimited += inc.rateLimited;
+          }
+        }
+        this.logger.error('usage flush failed', { error: String(error) });
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    await this.flushing;
+  }
+}
