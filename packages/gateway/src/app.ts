@@ -18,6 +18,7 @@ import { requestLog } from './middleware/request-log/index.js';
 import { ApiError, problemResponse } from './problem.js';
 import { createMemoryRateLimiter } from './rate-limit/memory.js';
 import type { RateLimiter } from './rate-limit/types.js';
+import { routePolicies } from './routes/define.js';
 import { registerRoutes } from './routes/index.js';
 import { UsageRecorder } from './usage.js';
 
@@ -145,6 +146,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   registerRoutes(app);
 
   app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      throw new ApiError(
+        'method_not_allowed',
+        `${c.req.method} is not supported on ${c.req.path}; use ${allowed.join(', ')}`,
+        {
+          headers: { Allow: allowed.join(', ') },
+        },
+      );
+    }
     throw new ApiError('route_not_found', `No route ${c.req.method} ${c.req.path}; see /openapi.json`);
   });
   app.onError((error, c) => {
@@ -157,6 +168,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         return problemResponse(c, new ApiError('invalid_json', 'The request body is not valid JSON'));
       }
       if (error.status === 413) return problemResponse(c, new ApiError('payload_too_large', error.message));
+      if (error.status === 415 || /unsupported media type/i.test(error.message)) {
+        return problemResponse(
+          c,
+          new ApiError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json'),
+        );
+      }
       return problemResponse(
         c,
         new ApiError(error.status >= 500 ? 'internal_error' : 'validation_failed', error.message),
@@ -177,6 +194,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   return Object.assign(app, { deps });
+}
+
+/** Methods defined for a path, for `405 Method Not Allowed` (only computed on the error path). */
+function allowedMethods(path: string): string[] {
+  const methods = new Set<string>();
+  for (const key of routePolicies.keys()) {
+    const [method, pattern] = key.split(' ') as [string, string];
+    const re = new RegExp(`^${pattern.replace(/:\w+/g, '[^/]+')}$`);
+    if (re.test(path)) methods.add(method);
+  }
+  return [...methods].sort();
 }
 
 function targetName(target: string): string {

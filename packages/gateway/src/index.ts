@@ -16,6 +16,11 @@ export { type ClientIpResolver, clientIpResolver } from './middleware/auth/index
 export { ApiError, problemBody } from './problem.js';
 export { createMemoryRateLimiter } from './rate-limit/memory.js';
 export type { RateLimiter, RateLimitRequest, RateLimitResult } from './rate-limit/types.js';
-export { createUpstashRateLimiter, createUpstashRestRateLimiter } from './rate-limit/upstash.js';
+export {
+  createUpstashRateLimiter,
+  createUpstashRestRateLimiter,
+  type RateLimitRedis,
+  RateLimitTimeoutError,
+} from './rate-limit/upstash.js';
 export { OPENAPI_INFO, openApiDocument } from './routes/service/openapi.js';
 export { UsageRecorder } from './usage.js';
