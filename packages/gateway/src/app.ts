@@ -33,6 +33,8 @@ export interface GatewayOptions {
   /** `open` (default): pass requests when the limiter is down; `closed`: refuse them with 503. */
   rateLimitFail?: 'open' | 'closed';
   tiers?: Partial<Record<Tier, TierLimit>>;
+  /** Failed authentications allowed per client IP (default 60 per 60 s), then 429. */
+  unauthenticatedLimit?: TierLimit;
   /** Hex SHA-256 for key lookups; default pure JS. The Node entry passes `node:crypto`'s. */
   hash?: (input: string) => string;
   /** Clock; default the services' clock. */
@@ -71,6 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tiers: { ...DEFAULT_TIERS, ...options.tiers },
     rateLimitFail: options.rateLimitFail ?? 'open',
+    unauthenticatedLimit: options.unauthenticatedLimit ?? { requests: 60, windowSeconds: 60 },
     readiness: options.readiness ?? {},
     ping: options.ping ?? (async () => {}),
     metrics: { limiterFailures: 0 },

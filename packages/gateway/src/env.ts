@@ -37,6 +37,8 @@ export interface GatewayDeps {
   now: () => Date;
   tiers: Record<Tier, TierLimit>;
   rateLimitFail: 'open' | 'closed';
+  /** Budget per client IP for requests that fail authentication. */
+  unauthenticatedLimit: TierLimit;
   /** Checks for `/readyz` beyond the database and limiter (e.g. workers). */
   readiness: Record<string, () => Promise<void>>;
   ping: () => Promise<void>;

@@ -70,6 +70,7 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
     hash: nodeSha256Hex,
     now: clock.now,
     tiers: TEST_TIERS,
+    unauthenticatedLimit: { requests: 10_000, windowSeconds: 60 },
     clientIp: clientIpResolver('x-forwarded-for'),
     ...options,
   });

@@ -48,6 +48,88 @@ async function findAccount(c: Context<AppEnv>, id: string): Promise<Account | nu
   return account;
 }
 
+/** Checks the Authorization header and returns the key's record, or throws a 401 problem. */
+async function verifyKey(c: Context<AppEnv>): Promise<KeyAuthRecord> {
+  const header = c.req.header('authorization');
+  if (!header) {
+    throw new ApiError('api_key_missing', 'Send your API key as `Authorization: Bearer lw_test_…`', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="lendwire"' },
+    });
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    throw new ApiError('api_key_malformed', 'The Authorization header must be `Bearer <key>`', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
+    });
+  }
+  const key = match[1] as string;
+  const parsed = parseApiKey(key);
+  if (!parsed.ok) {
+    throw new ApiError('api_key_malformed', `The API key ${REASONS[parsed.reason]}`, {
+      headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
+    });
+  }
+  const deps = c.get('deps');
+  const record = await lookup(c, deps.hash(key));
+  const unauthorized = { headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' } };
+  if (!record) throw new ApiError('api_key_invalid', 'No API key matches the one sent', unauthorized);
+  if (record.revoked) throw new ApiError('api_key_revoked', 'This API key has been revoked', unauthorized);
+  const now = deps.now().getTime();
+  if (record.keyExpiresAt !== null && now >= record.keyExpiresAt) {
+    throw new ApiError(
+      'api_key_expired',
+      `This API key expired at ${new Date(record.keyExpiresAt).toISOString()}`,
+      unauthorized,
+    );
+  }
+  if (record.secretExpiresAt !== null && now >= record.secretExpiresAt) {
+    throw new ApiError(
+      'api_key_expired',
+      `This secret was rotated out; its grace period ended at ${new Date(record.secretExpiresAt).toISOString()}. Use the new secret.`,
+      unauthorized,
+    );
+  }
+  return record;
+}
+
+/**
+ * Requests that fail authentication are limited per client IP (policy `unauthenticated`), so keys
+ * cannot be guessed at line rate: past the limit they get 429 instead of 401. Carries the rate-limit
+ * headers either way. A limiter outage never turns a 401 into anything else.
+ */
+async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, failure: ApiError): Promise<void> {
+  const deps = c.get('deps');
+  const { requests, windowSeconds } = deps.unauthenticatedLimit;
+  const policy = `"unauthenticated";q=${requests};w=${windowSeconds}`;
+  let result: Awaited<ReturnType<typeof deps.limiter.limit>>;
+  try {
+    result = await deps.limiter.limit({
+      identifier: `unauthenticated:${resolveIp(c) ?? 'unknown'}`,
+      limit: requests,
+      windowSeconds,
+      cost: 1,
+    });
+  } catch {
+    return;
+  }
+  const headers = {
+    'RateLimit-Policy': policy,
+    RateLimit: `"unauthenticated";r=${result.remaining};t=${result.resetSeconds}`,
+  };
+  c.set('rateLimitHeaders', headers);
+  if (!result.allowed) {
+    const retryAfter = String(Math.max(1, result.resetSeconds));
+    throw new ApiError(
+      'rate_limited',
+      `Too many failed authentication attempts from this address; retry in ${retryAfter} s`,
+      {
+        headers: { ...headers, 'Retry-After': retryAfter },
+        cause: failure.code,
+      },
+    );
+  }
+}
+
 /**
  * API key authentication (DESIGN §3). The key's format and checksum are checked before any lookup;
  * the lookup is by SHA-256 through the in-process cache; expiry, rotation grace and revocation are
@@ -56,45 +138,14 @@ async function findAccount(c: Context<AppEnv>, id: string): Promise<Account | nu
  */
 export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    if (!header) {
-      throw new ApiError('api_key_missing', 'Send your API key as `Authorization: Bearer lw_test_…`', {
-        headers: { 'WWW-Authenticate': 'Bearer realm="lendwire"' },
-      });
-    }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) {
-      throw new ApiError('api_key_malformed', 'The Authorization header must be `Bearer <key>`', {
-        headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
-      });
-    }
-    const key = match[1] as string;
-    const parsed = parseApiKey(key);
-    if (!parsed.ok) {
-      throw new ApiError('api_key_malformed', `The API key ${REASONS[parsed.reason]}`, {
-        headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
-      });
+    let record: KeyAuthRecord;
+    try {
+      record = await verifyKey(c);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) await throttleFailure(c, resolveIp, error);
+      throw error;
     }
     const deps = c.get('deps');
-    const record = await lookup(c, deps.hash(key));
-    const unauthorized = { headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' } };
-    if (!record) throw new ApiError('api_key_invalid', 'No API key matches the one sent', unauthorized);
-    if (record.revoked) throw new ApiError('api_key_revoked', 'This API key has been revoked', unauthorized);
-    const now = deps.now().getTime();
-    if (record.keyExpiresAt !== null && now >= record.keyExpiresAt) {
-      throw new ApiError(
-        'api_key_expired',
-        `This API key expired at ${new Date(record.keyExpiresAt).toISOString()}`,
-        unauthorized,
-      );
-    }
-    if (record.secretExpiresAt !== null && now >= record.secretExpiresAt) {
-      throw new ApiError(
-        'api_key_expired',
-        `This secret was rotated out; its grace period ended at ${new Date(record.secretExpiresAt).toISOString()}. Use the new secret.`,
-        unauthorized,
-      );
-    }
     if (record.ipAllowlist && record.ipAllowlist.length > 0) {
       const ip = resolveIp(c);
       if (!ip || !ipAllowed(record.ipAllowlist, ip)) {
