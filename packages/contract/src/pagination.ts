@@ -18,7 +18,12 @@ export const ListQuerySchema = z.object({
 });
 
 /** Query parameters of a list endpoint. */
-export type ListQuery = z.input<typeof ListQuerySchema>;
+export interface ListQuery {
+  /** Items per page, 1-100 (default 20). */
+  limit?: number;
+  /** Id of the last item of the previous page (its `nextCursor`). */
+  startingAfter?: string;
+}
 
 /** Builds the list envelope schema `{ object: 'list', data, hasMore, nextCursor }` for an item schema. */
 export function listSchema<T extends z.ZodType>(item: T) {

@@ -37,9 +37,11 @@ function isIpv6(addr: string): boolean {
   const tail = halves.length === 2 ? groups(halves[1] as string) : [];
   let count = 0;
   const all = [...head, ...tail];
+  // A dotted IPv4 tail (`::ffff:1.2.3.4`) may only end the address, never precede `::`.
+  const dottedTail = halves.length === 1 || tail.length > 0;
   for (let i = 0; i < all.length; i++) {
     const g = all[i] as string;
-    if (i === all.length - 1 && g.includes('.')) {
+    if (dottedTail && i === all.length - 1 && g.includes('.')) {
       if (!IPV4.test(g)) return false;
       count += 2;
     } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) count += 1;

@@ -1,0 +1,88 @@
+import { LendwireError } from './core/errors.js';
+import { type Logger, type LogLevel, leveledLogger } from './core/logger.js';
+import { Transport } from './core/transport.js';
+import { Accounts } from './resources/accounts.js';
+import { ApiKeys } from './resources/api-keys.js';
+import { Customers } from './resources/customers.js';
+import { MeResource } from './resources/me.js';
+import { VERSION } from './version.js';
+
+/** Options of {@link Lendwire}. Only `apiKey` is needed, and it defaults to `LENDWIRE_API_KEY`. */
+export interface ClientOptions {
+  /** Your key, `lw_test_…` or `lw_live_…`. Default: `process.env.LENDWIRE_API_KEY` where `process` exists. */
+  apiKey?: string | undefined;
+  /** API origin. Default: `process.env.LENDWIRE_BASE_URL`, else `https://api.lendwire.dev`. */
+  baseUrl?: string | undefined;
+  /** Per-attempt timeout in ms (default 60 000). */
+  timeout?: number;
+  /** Automatic retries after the first attempt (default 2). */
+  maxRetries?: number;
+  /** A `fetch` implementation (default the global one): for proxies, tests or special runtimes. */
+  fetch?: typeof fetch;
+  /** Where logs go (default `console`). Secrets are redacted. */
+  logger?: Logger;
+  /** `off`, `error`, `warn` (default), `info` or `debug`; or `LENDWIRE_LOG`. */
+  logLevel?: LogLevel;
+  /** Headers sent with every request. */
+  defaultHeaders?: Record<string, string>;
+  /** Partner account a platform key acts for (`Lendwire-Account`) on every request. */
+  account?: string | undefined;
+}
+
+function env(name: string): string | undefined {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return p?.env?.[name] || undefined;
+}
+
+const LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+
+/**
+ * The Lendwire API client.
+ *
+ * ```ts
+ * import { Lendwire } from '@lendwire/sdk';
+ * const lendwire = new Lendwire({ apiKey: process.env.LENDWIRE_API_KEY });
+ * const customer = await lendwire.customers.create({ name: 'Ada Obi' });
+ * ```
+ *
+ * Constructing a client performs no I/O.
+ */
+export class Lendwire {
+  /** The calling key. */
+  readonly me: MeResource;
+  /** Partner accounts (platform keys). */
+  readonly accounts: Accounts;
+  /** API keys. */
+  readonly apiKeys: ApiKeys;
+  /** Customers. */
+  readonly customers: Customers;
+  /** The API origin requests go to. */
+  readonly baseUrl: string;
+
+  constructor(options: ClientOptions = {}) {
+    const apiKey = options.apiKey ?? env('LENDWIRE_API_KEY');
+    if (!apiKey) {
+      throw new LendwireError(
+        'Missing API key: pass `new Lendwire({ apiKey })` or set the LENDWIRE_API_KEY environment variable.',
+      );
+    }
+    const envLevel = env('LENDWIRE_LOG');
+    const logLevel = options.logLevel ?? (LEVELS.includes(envLevel as LogLevel) ? (envLevel as LogLevel) : 'warn');
+    this.baseUrl = (options.baseUrl ?? env('LENDWIRE_BASE_URL') ?? 'https://api.lendwire.dev').replace(/\/+$/, '');
+    const transport = new Transport({
+      apiKey,
+      baseUrl: this.baseUrl,
+      timeout: options.timeout ?? 60_000,
+      maxRetries: options.maxRetries ?? 2,
+      fetch: options.fetch,
+      logger: leveledLogger(options.logger ?? console, logLevel),
+      defaultHeaders: options.defaultHeaders ?? {},
+      account: options.account,
+      userAgent: `lendwire-sdk/${VERSION}`,
+    });
+    this.me = new MeResource(transport);
+    this.accounts = new Accounts(transport);
+    this.apiKeys = new ApiKeys(transport);
+    this.customers = new Customers(transport);
+  }
+}
