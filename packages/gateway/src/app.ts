@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Tier } from '@lendwire/contract';
-import { ServiceError, type Services, sha256Hex } from '@lendwire/core';
+import { ServiceError, type Services, sha256Hex } from '@lendwire/core/domain';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';

@@ -52,6 +52,11 @@ export interface AppEnv {
     requestId: string;
     deps: GatewayDeps;
     auth: AuthContext;
+    /**
+     * The presented API key, kept only in memory for this request: it seals idempotent responses
+     * that carry secrets. Never log it.
+     */
+    apiKeySecret: string;
     /** Rate-limit headers to put on the response once it exists. */
     rateLimitHeaders: Record<string, string> | undefined;
   };

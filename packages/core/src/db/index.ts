@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
@@ -76,9 +76,11 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   const { drizzle } = await import('drizzle-orm/pglite');
   const dataDir = options.dataDir ?? '.lendwire';
   let client: InstanceType<typeof PGlite>;
+  let unlock = () => {};
   if (dataDir === ':memory:') client = new PGlite();
   else {
     mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
     client = new PGlite(`${dataDir.replace(/\/$/, '')}/pgdata`);
   }
   await client.waitReady;
@@ -93,6 +95,49 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
+}
+
+/** Thrown when another live process has the embedded store open. */
+export class DataDirLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded store in ${dataDir} is in use by process ${pid} (a running gateway?). PGlite serves one process: stop it first, or use DATABASE_URL to share a Postgres server.`,
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is single-process: a second process writing the same data directory would lose writes.
+ * A pid lock file refuses that (a stale lock of a dead process is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = `${dataDir.replace(/\/$/, '')}/lendwire.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new DataDirLockedError(dataDir, pid);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${file}`);
 }

@@ -96,7 +96,9 @@ export function createAccountsService(ctx: ServiceContext) {
     async setStatus(id: string, status: 'active' | 'suspended'): Promise<{ account: Account; changed: boolean }> {
       const [current] = await db.select().from(accounts).where(eq(accounts.id, id));
       if (!current) throw new ServiceError('not_found', `No account ${id}`);
-      if (current.platform) throw new ServiceError('state_conflict', 'The platform account cannot be suspended');
+      if (current.platform && status === 'suspended') {
+        throw new ServiceError('state_conflict', 'The platform account cannot be suspended');
+      }
       if (current.status === status) return { account: toAccount(current), changed: false };
       const [row] = await db
         .update(accounts)

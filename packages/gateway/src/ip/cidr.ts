@@ -24,13 +24,14 @@ export function parseIp(input: string): Uint8Array | null {
   if (!s.includes(':') || !/^[0-9a-fA-F:.]+$/.test(s)) return null;
   const halves = s.split('::');
   if (halves.length > 2) return null;
-  const words = (part: string): number[] | null => {
+  // A dotted IPv4 tail (`::ffff:1.2.3.4`) may only end the address, never precede `::`.
+  const words = (part: string, last: boolean): number[] | null => {
     if (part === '') return [];
     const out: number[] = [];
     const groups = part.split(':');
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i] as string;
-      if (i === groups.length - 1 && g.includes('.')) {
+      if (last && i === groups.length - 1 && g.includes('.')) {
         const tail = parseV4(g);
         if (!tail) return null;
         out.push(((tail[0] as number) << 8) | (tail[1] as number), ((tail[2] as number) << 8) | (tail[3] as number));
@@ -39,8 +40,8 @@ export function parseIp(input: string): Uint8Array | null {
     }
     return out;
   };
-  const head = words(halves[0] as string);
-  const tail = halves.length === 2 ? words(halves[1] as string) : [];
+  const head = words(halves[0] as string, halves.length === 1);
+  const tail = halves.length === 2 ? words(halves[1] as string, true) : [];
   if (!head || !tail) return null;
   let all: number[];
   if (halves.length === 2) {

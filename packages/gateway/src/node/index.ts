@@ -131,6 +131,15 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const url = `http://${host}:${port}`;
   logger.info('gateway listening', { url, store: db.kind, limiter: limiter.kind });
+  // Idempotency records are replayable for 24 h; sweep the expired ones now and then.
+  const purge = () =>
+    services.idempotency.purgeExpired().catch((error: unknown) => {
+      logger.warn('idempotency purge failed', { error: String(error) });
+      return 0;
+    });
+  void purge();
+  const purgeTimer = setInterval(purge, 10 * 60_000);
+  purgeTimer.unref();
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -141,6 +150,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     rootKey,
     close: () => {
       closing ??= (async () => {
+        clearInterval(purgeTimer);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish.

@@ -11,6 +11,11 @@ export interface RoutePolicy {
   allowSuspended: boolean;
   /** `Idempotency-Key` required (money-moving POSTs). */
   requireIdempotencyKey: boolean;
+  /**
+   * The response carries a secret shown once (key create/rotate): an idempotent replay of it is
+   * stored encrypted under the caller's API key, never in plain text.
+   */
+  sensitiveResponse: boolean;
 }
 
 /** Policies by `METHOD /hono/:path`, filled as routes are defined; read by the authorize middleware. */
@@ -59,6 +64,7 @@ export function defineRoute<const R extends RouteConfig>(
     cost: 1,
     allowSuspended: false,
     requireIdempotencyKey: false,
+    sensitiveResponse: false,
     ...policy,
   };
   const honoPath = config.path.replace(/\{(\w+)\}/g, ':$1');

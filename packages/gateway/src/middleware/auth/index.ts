@@ -9,14 +9,15 @@ import { ApiError } from '../../problem.js';
 export type ClientIpResolver = (c: Context<AppEnv>) => string | undefined;
 
 /**
- * Default client IP: the value of a trusted proxy header when configured (first hop), otherwise
+ * Default client IP: the value of a trusted proxy header when configured (its last entry), otherwise
  * the socket address Node's adapter exposes. On runtimes without either, allowlisted keys are refused.
  */
 export function clientIpResolver(trustedHeader?: string): ClientIpResolver {
   return (c) => {
     if (trustedHeader) {
       const value = c.req.header(trustedHeader);
-      return value?.split(',')[0]?.trim() || undefined;
+      // The rightmost entry is the one the trusted proxy appended; entries left of it are client-supplied.
+      return value?.split(',').at(-1)?.trim() || undefined;
     }
     const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
     return env?.incoming?.socket?.remoteAddress;
@@ -46,6 +47,11 @@ async function findAccount(c: Context<AppEnv>, id: string): Promise<Account | nu
   const account = await services.accounts.get(id);
   keyCache.setAccount(id, account);
   return account;
+}
+
+/** The bearer token of a request that has passed {@link verifyKey}. */
+function presentedKey(c: Context<AppEnv>): string {
+  return (/^Bearer\s+(\S+)/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '') as string;
 }
 
 /** Checks the Authorization header and returns the key's record, or throws a 401 problem. */
@@ -180,6 +186,7 @@ export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<App
           limit: deps.tiers[tier],
           identifier: `${record.accountId}:${record.livemode ? 'live' : 'test'}`,
         };
+    c.set('apiKeySecret', presentedKey(c));
     c.set('auth', {
       record,
       keyId: record.keyId,

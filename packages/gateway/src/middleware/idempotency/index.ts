@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { isSealed, seal, unseal } from '../../crypto/seal.js';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { matchedPolicy } from '../rate-limit/index.js';
@@ -11,7 +12,8 @@ const STORED_HEADERS = ['content-type', 'location', 'etag'];
  * Idempotency for POSTs (DESIGN §3), stored in the database per account and mode for 24 h:
  * same key and same request → the stored response with `Idempotent-Replayed: true`; same key with
  * another method, path or body → 422; while the first is still running → 409. Server errors are not
- * stored, so a retry runs again. Routes that move money require the header.
+ * stored, so a retry runs again. Routes that move money require the header. Responses that hold
+ * a secret are stored sealed with a key derived from the caller's API key (see crypto/seal.ts).
  */
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -53,7 +55,17 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       );
     }
     if (begun.kind === 'replay') {
-      const { status, headers, body: stored } = begun.response;
+      const { status, headers } = begun.response;
+      let stored: string | null = begun.response.body;
+      if (isSealed(stored)) {
+        stored = await unseal(stored, c.get('apiKeySecret'), key);
+        if (stored === null) {
+          throw new ApiError(
+            'idempotency_key_reused',
+            `Idempotency-Key ${key} was used by another API key; its response (which holds a secret) can only be replayed to the key that made it`,
+          );
+        }
+      }
       return new Response(status === 204 ? null : stored, {
         status,
         headers: { ...headers, 'Idempotent-Replayed': 'true' },
@@ -69,10 +81,11 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           const v = res.headers.get(name);
           if (v !== null) headers[name] = v;
         }
+        const text = await res.clone().text();
         await services.idempotency.complete(tenant, key, {
           status: res.status,
           headers,
-          body: await res.clone().text(),
+          body: policy.sensitiveResponse && res.ok ? await seal(text, c.get('apiKeySecret'), key) : text,
         });
         completed = true;
       }

@@ -4,7 +4,13 @@ import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { policyKey, type RoutePolicy, routePolicies } from '../../routes/define.js';
 
-const DEFAULT_POLICY: RoutePolicy = { scopes: [], cost: 1, allowSuspended: false, requireIdempotencyKey: false };
+const DEFAULT_POLICY: RoutePolicy = {
+  scopes: [],
+  cost: 1,
+  allowSuspended: false,
+  requireIdempotencyKey: false,
+  sensitiveResponse: false,
+};
 
 /** The policy of the route this request matched (routes are matched before middleware runs). */
 export function matchedPolicy(c: Context<AppEnv>): RoutePolicy {
@@ -19,8 +25,9 @@ export function matchedPolicy(c: Context<AppEnv>): RoutePolicy {
 }
 
 /**
- * Suspension, tiered rate limit (route cost weights, per-key override) and scope checks, in that
- * order, for an authenticated request. Every response then carries `RateLimit-Policy` and
+ * Tiered rate limit (route cost weights, per-key override), suspension and scope checks, in that
+ * order, for an authenticated request: the limit comes first so that refusals count and carry the
+ * headers too. Every response then carries `RateLimit-Policy` and
  * `RateLimit` (draft-ietf-httpapi-ratelimit-headers-11); a refusal is a 429 with `Retry-After`.
  * When the limiter is unreachable the request passes (fail open, logged) unless configured closed.
  */
@@ -29,18 +36,6 @@ export function authorize(): MiddlewareHandler<AppEnv> {
     const auth = c.get('auth');
     const deps = c.get('deps');
     const policy = matchedPolicy(c);
-
-    if (!policy.allowSuspended) {
-      const suspended =
-        auth.account.status === 'suspended'
-          ? auth.account
-          : auth.keyAccount.status === 'suspended'
-            ? auth.keyAccount
-            : null;
-      if (suspended) {
-        throw new ApiError('account_suspended', `Account ${suspended.id} is suspended; only GET /v1/me is served`);
-      }
-    }
 
     const { name, limit, identifier } = auth.policy;
     const policyHeader = `"${name}";q=${limit.requests};w=${limit.windowSeconds}`;
@@ -81,6 +76,18 @@ export function authorize(): MiddlewareHandler<AppEnv> {
       headers = { 'RateLimit-Policy': policyHeader };
     }
     c.set('rateLimitHeaders', headers);
+
+    if (!policy.allowSuspended) {
+      const suspended =
+        auth.account.status === 'suspended'
+          ? auth.account
+          : auth.keyAccount.status === 'suspended'
+            ? auth.keyAccount
+            : null;
+      if (suspended) {
+        throw new ApiError('account_suspended', `Account ${suspended.id} is suspended; only GET /v1/me is served`);
+      }
+    }
 
     for (const scope of policy.scopes) {
       if (!auth.scopes.has(scope)) {

@@ -1,9 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { ApiKeyCreateSchema, ApiKeyWithSecretSchema, expandScopes } from '@lendwire/contract';
+import { ApiKeyCreateSchema, ApiKeyWithSecretSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { defineRoute } from '../define.js';
 import { jsonBody, jsonResponse } from '../params.js';
+import { assertHoldsScopesOf } from './grant.js';
 
 export const route = defineRoute(
   {
@@ -13,24 +14,26 @@ export const route = defineRoute(
     operationId: 'createApiKey',
     summary: 'Create an API key',
     description:
-      'Creates a key in the caller’s mode (test or live) for the caller’s account, or for the account in `Lendwire-Account` when a platform key acts for it. The response holds `secret`, shown this once. A key can grant only scopes its creator holds.',
+      'Creates a key in the caller’s mode (test or live) for the caller’s account, or for the account in `Lendwire-Account` when a platform key acts for it. The response holds `secret`, shown this once. A key can grant only scopes its creator holds; only platform keys can set a per-key `rateLimit`.',
     request: { body: jsonBody(ApiKeyCreateSchema) },
     responses: { 201: jsonResponse(ApiKeyWithSecretSchema, 'The new key, with its secret (shown once)') },
   },
-  { scopes: ['keys:write'] },
+  { scopes: ['keys:write'], sensitiveResponse: true },
 );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const auth = c.get('auth');
   const body = c.req.valid('json');
-  // No privilege escalation: every scope the new key would have, the caller must have.
-  const granted = expandScopes(body.scopes, auth.account.platform);
-  for (const scope of granted) {
-    if (!auth.scopes.has(scope)) {
-      throw new ApiError('insufficient_scope', `Cannot grant ${scope}: the calling key does not hold it`, {
-        requiredScope: scope,
-      });
-    }
+  assertHoldsScopesOf(auth, body.scopes, 'grant');
+  // A per-key limit is its own budget: letting partners set one would let them multiply their tier.
+  if (body.rateLimit && !auth.keyAccount.platform) {
+    throw new ApiError(
+      'insufficient_scope',
+      'Only platform keys can set a per-key rateLimit; partner keys share their tier',
+      {
+        requiredScope: 'accounts:admin',
+      },
+    );
   }
   const key = await c.get('deps').services.apiKeys.create(auth.tenant, body);
   return c.json(key, 201);

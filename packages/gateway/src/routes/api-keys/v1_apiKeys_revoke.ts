@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { defineRoute } from '../define.js';
 import { idParam, jsonResponse } from '../params.js';
+import { assertHoldsScopesOf } from './grant.js';
 
 export const route = defineRoute(
   {
@@ -13,7 +14,7 @@ export const route = defineRoute(
     operationId: 'revokeApiKey',
     summary: 'Revoke an API key',
     description:
-      'Every secret of the key gets 401 `api_key_revoked` at once on this gateway instance (within the 30 s key cache on others). Revoking twice is harmless.',
+      'Every secret of the key gets 401 `api_key_revoked` at once on this gateway instance (within the 30 s key cache on others). Revoking twice is harmless. The calling key must hold every scope of the key it revokes.',
     request: { params: idParam('key_01jd8x3k5w9q4r7t2m6n0p8s1v') },
     responses: { 200: jsonResponse(ApiKeySchema, 'The revoked key') },
   },
@@ -23,7 +24,12 @@ export const route = defineRoute(
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { services, keyCache } = c.get('deps');
-  const result = await services.apiKeys.revoke(c.get('auth').tenant, id);
+  const auth = c.get('auth');
+  const current = await services.apiKeys.get(auth.tenant, id);
+  if (!current) throw new ApiError('not_found', `No API key ${id}`);
+  // A weaker key must not be able to lock the account out by revoking a stronger one.
+  assertHoldsScopesOf(auth, current.scopes, 'revoke');
+  const result = await services.apiKeys.revoke(auth.tenant, id);
   if (!result) throw new ApiError('not_found', `No API key ${id}`);
   keyCache.invalidateKey(id);
   return c.json(result.key, 200);

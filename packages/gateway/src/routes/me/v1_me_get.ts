@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { ALL_SCOPES, MeSchema } from '@lendwire/contract';
-import { toApiKey } from '@lendwire/core';
+import { toApiKey } from '@lendwire/core/domain';
 import type { AppEnv } from '../../env.js';
 import { defineRoute } from '../define.js';
 import { jsonResponse } from '../params.js';

@@ -3,7 +3,8 @@ import type { AppEnv } from '../../env.js';
 
 /**
  * `GET /healthz` (the process is up) and `GET /readyz` (database, limiter and any registered
- * workers answer; 503 with the failing checks otherwise).
+ * workers answer; 503 with the failing checks otherwise, except a limiter outage while failing open,
+ * which reports `degraded` with 200).
  */
 export function registerHealth(app: OpenAPIHono<AppEnv>) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -25,10 +26,13 @@ export function registerHealth(app: OpenAPIHono<AppEnv>) {
         }
       }),
     );
-    const ok = Object.values(results).every((r) => r.ok);
+    // Failing open, a limiter outage degrades the instance but must not pull it from service.
+    const ok = Object.entries(results).every(
+      ([name, r]) => r.ok || (name === 'rateLimiter' && deps.rateLimitFail === 'open'),
+    );
     return c.json(
       {
-        status: ok ? 'ready' : 'not_ready',
+        status: ok ? (Object.values(results).every((r) => r.ok) ? 'ready' : 'degraded') : 'not_ready',
         checks: results,
         rateLimiter: { kind: deps.limiter.kind, failures: deps.metrics.limiterFailures, failMode: deps.rateLimitFail },
       },
