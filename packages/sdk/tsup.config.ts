@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -9,4 +12,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   external: ['ky', '@lendwire/contract'],
+  define: { __LENDWIRE_SDK_VERSION__: JSON.stringify(version) },
 });

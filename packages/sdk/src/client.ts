@@ -30,8 +30,13 @@ export interface ClientOptions {
 }
 
 function env(name: string): string | undefined {
-  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return p?.env?.[name] || undefined;
+  try {
+    const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+    return p?.env?.[name] || undefined;
+  } catch {
+    // Deno without --allow-env throws on access: behave as if the variable were unset.
+    return undefined;
+  }
 }
 
 const LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];

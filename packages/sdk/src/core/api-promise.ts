@@ -2,6 +2,7 @@ import type { RateLimitInfo } from './rate-limit.js';
 
 /** What `.withResponse()` gives: the parsed data with the raw response and its metadata. */
 export interface WithResponse<T> {
+  /** The parsed response body: what awaiting the promise itself resolves to. */
   data: T;
   /** The final HTTP response (after retries). Its body has been read. */
   response: Response;
@@ -19,12 +20,16 @@ export interface WithResponse<T> {
 export class APIPromise<T> extends Promise<T> {
   readonly #inner: Promise<WithResponse<T>>;
 
+  /** @internal The SDK makes these; call a resource method instead. */
   constructor(inner: Promise<WithResponse<T>>) {
     super((resolve) => resolve(undefined as T));
     this.#inner = inner;
   }
 
-  // Derived promises (from then/catch/finally) are plain Promises, not APIPromises.
+  /**
+   * Derived promises (from then/catch/finally) are plain Promises, not APIPromises.
+   * @internal
+   */
   static override get [Symbol.species]() {
     return Promise;
   }
@@ -34,6 +39,7 @@ export class APIPromise<T> extends Promise<T> {
     return this.#inner;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: an APIPromise is a Promise; `then` is how it is awaited.
   override then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

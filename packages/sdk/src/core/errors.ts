@@ -1,4 +1,6 @@
 import type { Problem, ProblemFieldError } from '@lendwire/contract';
+import { redactSecrets } from './logger.js';
+import { parseRetryAfter } from './rate-limit.js';
 
 /** Base class of every error the SDK throws. */
 export class LendwireError extends Error {
@@ -29,7 +31,11 @@ export class APIError extends LendwireError {
   constructor(status: number, problem: Problem | undefined, headers: Headers, fallbackMessage?: string) {
     const requestId = problem?.requestId ?? headers.get('x-request-id') ?? undefined;
     const detail = problem?.detail ?? problem?.title ?? fallbackMessage ?? `HTTP ${status}`;
-    super(`${status} ${problem?.code ?? 'unknown_error'}: ${detail}${requestId ? ` (request ${requestId})` : ''}`);
+    super(
+      redactSecrets(
+        `${status} ${problem?.code ?? 'unknown_error'}: ${detail}${requestId ? ` (request ${requestId})` : ''}`,
+      ),
+    );
     this.status = status;
     this.code = problem?.code ?? 'unknown_error';
     this.requestId = requestId;
@@ -59,12 +65,11 @@ export class ConflictError extends APIError {}
 export class UnprocessableEntityError extends APIError {}
 /** 429: rate limited. `retryAfter` says how many seconds to wait. */
 export class RateLimitError extends APIError {
-  /** Seconds to wait before retrying, from `Retry-After` (undefined when absent). */
+  /** Seconds to wait before retrying, from `Retry-After` (seconds or HTTP date; undefined when absent). */
   readonly retryAfter: number | undefined;
   constructor(status: number, problem: Problem | undefined, headers: Headers, fallbackMessage?: string) {
     super(status, problem, headers, fallbackMessage);
-    const value = headers.get('retry-after');
-    this.retryAfter = value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+    this.retryAfter = parseRetryAfter(headers.get('retry-after'));
   }
 }
 /** 5xx: the server failed. Retried automatically before you see it. */

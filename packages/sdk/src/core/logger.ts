@@ -3,9 +3,13 @@ export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
 /** Where SDK logs go. `console` fits; so do pino and winston loggers. */
 export interface Logger {
+  /** Messages at level `error`. */
   error(message: string, ...rest: unknown[]): void;
+  /** Messages at level `warn`. */
   warn(message: string, ...rest: unknown[]): void;
+  /** Messages at level `info`: retries, with the reason and the delay before the next attempt. */
   info(message: string, ...rest: unknown[]): void;
+  /** Messages at level `debug`: every attempt with its redacted headers, every response status. */
   debug(message: string, ...rest: unknown[]): void;
 }
 
@@ -34,9 +38,11 @@ export function leveledLogger(logger: Logger, level: LogLevel): Logger {
     args.map((a) =>
       typeof a === 'string'
         ? redactSecrets(a)
-        : a && typeof a === 'object'
-          ? JSON.parse(redactSecrets(JSON.stringify(a)))
-          : a,
+        : a instanceof Error
+          ? { name: a.name, message: redactSecrets(a.message) }
+          : a && typeof a === 'object'
+            ? JSON.parse(redactSecrets(JSON.stringify(a)))
+            : a,
     );
   const make =
     (name: Exclude<LogLevel, 'off'>) =>

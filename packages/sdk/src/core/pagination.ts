@@ -1,5 +1,6 @@
 import type { ListEnvelope } from '@lendwire/contract';
 import { APIPromise, type WithResponse } from './api-promise.js';
+import { LendwireError } from './errors.js';
 
 /** Fetches one page given the cursor of the previous one. */
 export type PageFetcher<T> = (startingAfter: string | undefined) => Promise<WithResponse<ListEnvelope<T>>>;
@@ -17,6 +18,7 @@ export class Page<T> implements AsyncIterable<T> {
   readonly nextCursor: string | null;
   readonly #fetch: PageFetcher<T>;
 
+  /** @internal Pages come from `list()`; the SDK makes them. */
   constructor(envelope: ListEnvelope<T>, fetch: PageFetcher<T>) {
     this.data = envelope.data;
     this.hasMore = envelope.hasMore;
@@ -31,7 +33,9 @@ export class Page<T> implements AsyncIterable<T> {
 
   /** Fetches the next page. Throws when there is none; check `hasNextPage()` first. */
   async getNextPage(): Promise<Page<T>> {
-    if (!this.hasNextPage()) throw new Error('No next page: check hasNextPage() before calling getNextPage()');
+    if (!this.hasNextPage()) {
+      throw new LendwireError('No next page: check hasNextPage() before calling getNextPage()');
+    }
     const { data } = await this.#fetch(this.nextCursor ?? undefined);
     return new Page(data, this.#fetch);
   }
@@ -69,6 +73,7 @@ export class Page<T> implements AsyncIterable<T> {
  * every item across pages.
  */
 export class PagePromise<T> extends APIPromise<Page<T>> implements AsyncIterable<T> {
+  /** @internal Returned by `list()`; the SDK makes these. */
   constructor(fetch: PageFetcher<T>, startingAfter?: string) {
     super(fetch(startingAfter).then((r) => ({ ...r, data: new Page(r.data, fetch) })));
   }

@@ -41,3 +41,15 @@ export function parseRateLimit(headers: Headers): RateLimitInfo | undefined {
     resetSeconds: s?.values.t,
   };
 }
+
+/**
+ * Seconds to wait from a `Retry-After` value: delay-seconds (fractions accepted) or an HTTP date
+ * (0 when already past). Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
+}

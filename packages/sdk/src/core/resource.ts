@@ -4,6 +4,7 @@ import type { RequestOptions, Transport } from './transport.js';
 
 /** Base of every resource class: holds the transport and builds list page promises. */
 export abstract class APIResource {
+  /** @internal Resources hang off a `Lendwire` client, which makes them. */
   constructor(protected readonly transport: Transport) {}
 
   /** A `list()` result that pages with `startingAfter`. */

@@ -1,9 +1,9 @@
 import type { Problem } from '@lendwire/contract';
-import ky, { TimeoutError } from 'ky';
+import ky, { isKyError, NetworkError, TimeoutError } from 'ky';
 import { APIPromise, type WithResponse } from './api-promise.js';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, LendwireError } from './errors.js';
 import { type Logger, redactHeaders } from './logger.js';
-import { parseRateLimit } from './rate-limit.js';
+import { parseRateLimit, parseRetryAfter } from './rate-limit.js';
 
 /** Options every method accepts as its last argument. */
 export interface RequestOptions {
@@ -62,15 +62,19 @@ export function isRetryableStatus(status: number, problem: Problem | undefined):
  * on 429, the `t=` of `RateLimit`, capped at {@link MAX_RETRY_AFTER_MS}; otherwise exponential backoff
  * (0.5 s, 1 s, 2 s … up to 8 s) with up to 25 % jitter below it.
  */
-export function retryDelayMs(retry: number, headers: Headers | undefined, random: () => number = Math.random): number {
-  const header = headers?.get('retry-after');
-  if (header) {
-    const seconds = /^\d+(\.\d+)?$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+export function retryDelayMs(
+  retry: number,
+  headers: Headers | undefined,
+  random: () => number = Math.random,
+  status?: number,
+): number {
+  const retryAfter = parseRetryAfter(headers?.get('retry-after') ?? null);
+  if (retryAfter !== undefined) return Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS);
+  // A 429 without Retry-After: wait for the window the RateLimit field says is exhausted.
+  const state = status === 429 && headers ? parseRateLimit(headers) : undefined;
+  if (state?.remaining === 0 && state.resetSeconds !== undefined) {
+    return Math.min(state.resetSeconds * 1000, MAX_RETRY_AFTER_MS);
   }
-  const reset = headers ? parseRateLimit(headers)?.resetSeconds : undefined;
-  if (reset !== undefined && headers?.get('ratelimit')?.includes('r=0'))
-    return Math.min(reset * 1000, MAX_RETRY_AFTER_MS);
   const base = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** (retry - 1), MAX_RETRY_DELAY_MS);
   return base * (1 - random() * 0.25);
 }
@@ -88,6 +92,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function isBrowser(): boolean {
+  const g = globalThis as { window?: unknown; document?: unknown };
+  return typeof g.window !== 'undefined' && typeof g.document !== 'undefined';
 }
 
 function newIdempotencyKey(): string {
@@ -132,23 +141,26 @@ export class Transport {
     const options = spec.options ?? {};
     const maxRetries = options.maxRetries ?? config.maxRetries;
     const timeout = options.timeout ?? config.timeout;
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'User-Agent': config.userAgent,
-      ...config.defaultHeaders,
-      Authorization: `Bearer ${config.apiKey}`,
-    };
+    // A Headers object, not a record: names are case-insensitive, so a caller's `idempotency-key` or
+    // `lendwire-account` replaces ours instead of being sent next to it as `ours, theirs`.
+    const headers = new Headers({ Accept: 'application/json' });
+    // Browsers own User-Agent (setting it forces a CORS preflight in some); elsewhere it names the SDK.
+    if (!isBrowser()) headers.set('User-Agent', config.userAgent);
+    for (const [name, value] of Object.entries(config.defaultHeaders)) headers.set(name, value);
+    headers.set('Authorization', `Bearer ${config.apiKey}`);
     const account = options.account ?? config.account;
-    if (account) headers['Lendwire-Account'] = account;
-    if (spec.method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? newIdempotencyKey();
-    Object.assign(headers, options.headers);
+    if (account) headers.set('Lendwire-Account', account);
+    if (spec.method === 'POST') headers.set('Idempotency-Key', options.idempotencyKey ?? newIdempotencyKey());
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
     const searchParams: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) searchParams[k] = String(v);
     const path = spec.path.replace(/^\//, '');
 
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = maxRetries - attempt;
-      config.logger.debug(`${spec.method} ${spec.path} attempt ${attempt + 1}`, { headers: redactHeaders(headers) });
+      config.logger.debug(`${spec.method} ${spec.path} attempt ${attempt + 1}`, {
+        headers: redactHeaders(Object.fromEntries(headers)),
+      });
       let response: Response;
       try {
         response = await this.#ky(path, {
@@ -159,9 +171,21 @@ export class Transport {
           timeout,
           ...(options.signal ? { signal: options.signal } : {}),
         });
-      } catch (error) {
+      } catch (caught) {
+        // ky's errors carry the Request, Authorization header included, and printing an error prints
+        // its cause: pass on what ky wrapped (the fetch failure), never ky's error itself.
+        const error = isKyError(caught) ? caught.cause : caught;
         if (options.signal?.aborted) throw new APIUserAbortError(undefined, { cause: error });
-        const timedOut = error instanceof TimeoutError;
+        const timedOut = caught instanceof TimeoutError;
+        // Only failures to get a response are retried; anything else (a bad header value, a bug in a
+        // custom fetch) fails at once.
+        const transient = timedOut || caught instanceof NetworkError;
+        if (!transient) {
+          if (error instanceof LendwireError) throw error;
+          throw new LendwireError(`Request failed: ${caught instanceof Error ? caught.message : String(caught)}`, {
+            cause: error,
+          });
+        }
         if (retriesLeft > 0) {
           const delay = retryDelayMs(attempt + 1, undefined);
           config.logger.info(
@@ -172,20 +196,29 @@ export class Transport {
         }
         if (timedOut) throw new APIConnectionTimeoutError(`Request timed out after ${timeout} ms`, { cause: error });
         if (error instanceof LendwireError) throw error;
-        throw new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+        const reason = caught instanceof Error ? caught.message : String(caught);
+        throw new APIConnectionError(`Connection error: ${reason}`, { cause: error });
       }
 
       const requestId = response.headers.get('x-request-id') ?? undefined;
       if (response.ok) {
         config.logger.debug(`${spec.method} ${spec.path} → ${response.status}`, { requestId });
-        const data = response.status === 204 ? undefined : await response.json();
+        // Read as text first: `Response.json()` throws on an empty body (a 204, or a 2xx a proxy emptied).
+        const text = response.status === 204 ? '' : await response.text();
+        let data: unknown;
+        try {
+          data = text === '' ? undefined : JSON.parse(text);
+        } catch (cause) {
+          throw new LendwireError(
+            `The API answered ${response.status} with a body that is not JSON${requestId ? ` (request ${requestId})` : ''}`,
+            { cause },
+          );
+        }
         return { data: data as T, response, requestId, rateLimit: parseRateLimit(response.headers) };
       }
       const { problem, text } = await readProblem(response);
       if (retriesLeft > 0 && isRetryableStatus(response.status, problem)) {
-        const delay = retryDelayMs(attempt + 1, response.headers);
+        const delay = retryDelayMs(attempt + 1, response.headers, Math.random, response.status);
         config.logger.info(
           `${spec.method} ${spec.path} → ${response.status}; retrying in ${Math.round(delay)} ms (${retriesLeft} left)`,
           { requestId },
