@@ -152,9 +152,16 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       closing ??= (async () => {
         clearInterval(purgeTimer);
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
-          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          // Idle keep-alive sockets would hold close() open; in-flight requests still finish, and their
+          // sockets, idle once the response is sent, are swept too (not left to the client's keep-alive).
+          const sweep = setInterval(closeIdle, 50);
+          sweep.unref();
+          server.close(() => {
+            clearInterval(sweep);
+            resolve();
+          });
+          closeIdle();
         });
         await app.deps.usage.flush();
         await limiter.close();
