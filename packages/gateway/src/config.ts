@@ -103,10 +103,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? 'environment');
+  const field = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
   const got = clean[name];
   const shown = got === undefined || /KEY|TOKEN|URL/.test(name) ? '' : ` (got ${JSON.stringify(got)})`;
-  const message = issue.message.replace(/^Invalid option: expected one of /, 'must be one of ');
-  throw new ConfigError(`Invalid configuration: ${name} ${message}${shown}`);
+  let message = issue.message;
+  if (issue.code === 'invalid_value')
+    message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (issue.code === 'invalid_type')
+    message = `must be a ${issue.expected === 'number' ? 'number' : issue.expected}`;
+  throw new ConfigError(`Invalid configuration: ${name}${field} ${message}${shown}`);
 }
 
 /** Tier limits after applying `LENDWIRE_RATELIMIT_TIERS`. */

@@ -91,6 +91,12 @@ export interface StartGatewayOptions {
 
 /** Opens the store, bootstraps the root key and serves the gateway with @hono/node-server. */
 export async function startGateway(config: Config, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  if (config.DATABASE_URL && !config.LENDWIRE_ROOT_KEY && !options.db) {
+    // Say so before connecting: an unreachable database would otherwise hide the real problem.
+    throw new ConfigError(
+      'Invalid configuration: LENDWIRE_ROOT_KEY is required with DATABASE_URL (create one with `lendwire keys generate`)',
+    );
+  }
   const logger = options.logger ?? createJsonLogger({ level: config.LENDWIRE_LOG_LEVEL });
   const db =
     options.db ??
