@@ -113,10 +113,11 @@ describe('secure headers and CORS', () => {
   ])('sets secure headers on %s', async (_, path, withKey) => {
     const res = await gw.request('GET', path, withKey ? { key: partner.key } : { key: null });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 

@@ -3,17 +3,14 @@ import type { Tier } from '@lendwire/contract';
 import { ServiceError, type Services, sha256Hex } from '@lendwire/core/domain';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import { KeyCache } from './auth/key-cache.js';
 import { DEFAULT_TIERS, type TierLimit } from './config.js';
 import type { AppEnv, GatewayDeps } from './env.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { authenticate, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
-import { cors } from './middleware/cors/index.js';
-import { etag } from './middleware/etag/index.js';
+import { envelope } from './middleware/envelope/index.js';
 import { idempotency } from './middleware/idempotency/index.js';
 import { authorize } from './middleware/rate-limit/index.js';
-import { requestId } from './middleware/request-id/index.js';
 import { requestLog } from './middleware/request-log/index.js';
 import { ApiError, problemResponse } from './problem.js';
 import { createMemoryRateLimiter } from './rate-limit/memory.js';
@@ -95,19 +92,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
-  app.use('*', async (c, next) => {
-    c.set('deps', deps);
-    await next();
-    const rl = c.get('rateLimitHeaders');
-    if (rl) for (const [k, v] of Object.entries(rl)) c.res.headers.set(k, v);
-  });
-  app.use('*', requestId());
-  app.use('*', requestLog(logger));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use(
     '*',
-    cors({
-      origins: options.corsOrigins ?? [],
+    envelope({
+      deps,
+      corsOrigins: options.corsOrigins ?? [],
       allowHeaders: [
         'Authorization',
         'Content-Type',
@@ -121,6 +110,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       maxAge: 600,
     }),
   );
+  app.use('*', requestLog(logger));
   const limitBody = bodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
     onError: () => {
@@ -133,7 +123,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   // GET and HEAD requests carry no body (Fetch forbids one), and merely asking for it makes
   // @hono/node-server build a full Request object.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.use('*', etag(hash));
   app.use('/v1/*', authenticate(options.clientIp ?? clientIpResolver()));
   app.use('/v1/*', authorize());
   app.use('/v1/*', idempotency());

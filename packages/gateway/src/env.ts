@@ -57,7 +57,7 @@ export interface AppEnv {
      * that carry secrets. Never log it.
      */
     apiKeySecret: string;
-    /** Rate-limit headers to put on the response once it exists. */
-    rateLimitHeaders: Record<string, string> | undefined;
+    /** Headers every response of this request carries (lower-case names), built up by the middleware. */
+    responseHeaders: Record<string, string>;
   };
 }

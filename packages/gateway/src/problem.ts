@@ -1,5 +1,7 @@
 import { ERROR_CODES, type ErrorCode, type Problem, type ProblemFieldError, problemType } from '@lendwire/contract';
 import type { Context } from 'hono';
+import type { AppEnv } from './env.js';
+import { envelopeResponse } from './middleware/envelope/index.js';
 
 const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'Request validation failed',
@@ -68,9 +70,11 @@ export function problemBody(
 export function problemResponse(c: Context, error: ApiError): Response {
   const { headers, ...extra } = error.extra;
   const body = problemBody(error.code, error.message, c.get('requestId' as never) as string | undefined, extra);
-  const res = new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-  });
-  return res;
+  return envelopeResponse(
+    c as Context<AppEnv>,
+    JSON.stringify(body),
+    error.status,
+    'application/problem+json',
+    headers,
+  );
 }

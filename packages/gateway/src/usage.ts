@@ -10,6 +10,8 @@ export class UsageRecorder {
   private pending = new Map<string, UsageIncrement>();
   private lastFlush: number;
   private flushing: Promise<void> | null = null;
+  private dayStart = Number.NaN;
+  private day = '';
 
   constructor(
     private readonly services: Pick<Services, 'apiKeys'>,
@@ -23,7 +25,13 @@ export class UsageRecorder {
   /** Counts one response of a key. Returns a flush promise when this call started one. */
   record(keyId: string, status: number): Promise<void> | undefined {
     const at = this.now();
-    const day = at.toISOString().slice(0, 10);
+    const t = at.getTime();
+    // One toISOString per UTC day rather than per request.
+    if (!(t >= this.dayStart && t < this.dayStart + 86_400_000)) {
+      this.dayStart = t - (t % 86_400_000);
+      this.day = at.toISOString().slice(0, 10);
+    }
+    const day = this.day;
     const id = `${keyId}|${day}`;
     let inc = this.pending.get(id);
     if (!inc) {

@@ -1,9 +1,10 @@
-import { type Account, expandScopes, isId, parseApiKey } from '@lendwire/contract';
+import { type Account, expandScopes, isId, parseApiKey, type Scope } from '@lendwire/contract';
 import type { KeyAuthRecord } from '@lendwire/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../env.js';
 import { ipAllowed } from '../../ip/cidr.js';
 import { ApiError } from '../../problem.js';
+import { addResponseHeaders } from '../envelope/index.js';
 
 /** Reads the client's IP for allowlists. */
 export type ClientIpResolver = (c: Context<AppEnv>) => string | undefined;
@@ -122,7 +123,7 @@ async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, 
     'RateLimit-Policy': policy,
     RateLimit: `"unauthenticated";r=${result.remaining};t=${result.resetSeconds}`,
   };
-  c.set('rateLimitHeaders', headers);
+  addResponseHeaders(c, headers);
   if (!result.allowed) {
     const retryAfter = String(Math.max(1, result.resetSeconds));
     throw new ApiError(
@@ -143,6 +144,16 @@ async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, 
  * Sets `auth` on the context.
  */
 export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<AppEnv> {
+  // Cached records are reused across requests: expand their scopes once per record.
+  const expanded = new WeakMap<KeyAuthRecord, Set<Scope>>();
+  const scopesOf = (record: KeyAuthRecord) => {
+    let scopes = expanded.get(record);
+    if (!scopes) {
+      scopes = expandScopes(record.scopes, record.account.platform);
+      expanded.set(record, scopes);
+    }
+    return scopes;
+  };
   return async (c, next) => {
     let record: KeyAuthRecord;
     try {
@@ -195,7 +206,7 @@ export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<App
       actingAs,
       livemode: record.livemode,
       tenant: { accountId: account.id, livemode: record.livemode },
-      scopes: expandScopes(record.scopes, record.account.platform),
+      scopes: scopesOf(record),
       policy,
     });
     await next();

@@ -3,6 +3,7 @@ import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { policyKey, type RoutePolicy, routePolicies } from '../../routes/define.js';
+import { addResponseHeaders } from '../envelope/index.js';
 
 const DEFAULT_POLICY: RoutePolicy = {
   scopes: [],
@@ -75,7 +76,7 @@ export function authorize(): MiddlewareHandler<AppEnv> {
       }
       headers = { 'RateLimit-Policy': policyHeader };
     }
-    c.set('rateLimitHeaders', headers);
+    addResponseHeaders(c, headers);
 
     if (!policy.allowSuspended) {
       const suspended =
