@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type GrantableScope, generateApiKey, isId, ScopeSchema } from '@lendwire/contract';
-import { createDb, createServices } from '@lendwire/core';
+import { createDb, createServices, DataDirLockedError, ServiceError } from '@lendwire/core';
 import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createJsonLogger } from './logger.js';
@@ -116,6 +116,9 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) fail(error.message);
+  // Errors that explain themselves get one line; anything else keeps its stack for a bug report.
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof ServiceError) {
+    fail(error.message);
+  }
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });
