@@ -149,6 +149,9 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   void purge();
   const purgeTimer = setInterval(purge, 10 * 60_000);
   purgeTimer.unref();
+  // Requests flush usage as they come; an instance that goes quiet flushes on this timer instead.
+  const usageTimer = setInterval(() => void app.deps.usage.flush(), 5_000);
+  usageTimer.unref();
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -160,6 +163,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     close: () => {
       closing ??= (async () => {
         clearInterval(purgeTimer);
+        clearInterval(usageTimer);
         await new Promise<void>((resolve) => {
           const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish, and their
