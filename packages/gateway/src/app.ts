@@ -7,11 +7,10 @@ import { KeyCache } from './auth/key-cache.js';
 import { DEFAULT_TIERS, type TierLimit } from './config.js';
 import type { AppEnv, GatewayDeps } from './env.js';
 import { createJsonLogger, type Logger } from './logger.js';
-import { authenticate, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
+import { authenticator, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
 import { envelope } from './middleware/envelope/index.js';
 import { idempotency } from './middleware/idempotency/index.js';
-import { authorize } from './middleware/rate-limit/index.js';
-import { requestLog } from './middleware/request-log/index.js';
+import { authorizeRequest } from './middleware/rate-limit/index.js';
 import { ApiError, problemResponse } from './problem.js';
 import { createMemoryRateLimiter } from './rate-limit/memory.js';
 import type { RateLimiter } from './rate-limit/types.js';
@@ -108,9 +107,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Idempotent-Replayed', 'ETag'],
       maxAge: 600,
+      // The request log line and usage count (middleware/request-log), written by the envelope.
+      logger,
     }),
   );
-  app.use('*', requestLog(logger));
   const limitBody = bodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
     onError: () => {
@@ -123,9 +123,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // GET and HEAD requests carry no body (Fetch forbids one), and merely asking for it makes
   // @hono/node-server build a full Request object.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.use('/v1/*', authenticate(options.clientIp ?? clientIpResolver()));
-  app.use('/v1/*', authorize());
-  app.use('/v1/*', idempotency());
+  // Authentication, then rate limit, suspension and scopes, then idempotency (POST), in that order,
+  // as one layer: each middleware layer costs an async dispatch per request.
+  const authenticateRequest = authenticator(options.clientIp ?? clientIpResolver());
+  const idempotent = idempotency();
+  app.use('/v1/*', async (c, next) => {
+    await authenticateRequest(c);
+    await authorizeRequest(c);
+    return idempotent(c, next);
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

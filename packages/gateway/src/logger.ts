@@ -10,6 +10,11 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /**
+   * Optional: false when lines of `level` would be dropped, so callers can skip building their
+   * fields. Loggers without it are treated as enabled at every level.
+   */
+  enabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -37,5 +42,6 @@ export function createJsonLogger(options: { level?: LogLevel; write?: (line: str
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    enabled: (level) => ORDER[level] >= min,
   };
 }

@@ -1,6 +1,6 @@
 import { type Account, expandScopes, isId, parseApiKey, type Scope } from '@lendwire/contract';
 import type { KeyAuthRecord } from '@lendwire/core';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { AppEnv } from '../../env.js';
 import { ipAllowed } from '../../ip/cidr.js';
 import { ApiError } from '../../problem.js';
@@ -141,9 +141,10 @@ async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, 
  * API key authentication (DESIGN §3). The key's format and checksum are checked before any lookup;
  * the lookup is by SHA-256 through the in-process cache; expiry, rotation grace and revocation are
  * checked against the clock on every request. Then the IP allowlist and `Lendwire-Account`.
- * Sets `auth` on the context.
+ * Sets `auth` on the context, or throws the refusal. A plain function, so the gateway can run it and
+ * the checks after it in one middleware layer; {@link authenticate} is the middleware form.
  */
-export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<AppEnv> {
+export function authenticator(resolveIp: ClientIpResolver): (c: Context<AppEnv>) => Promise<void> {
   // Cached records are reused across requests: expand their scopes once per record.
   const expanded = new WeakMap<KeyAuthRecord, Set<Scope>>();
   const scopesOf = (record: KeyAuthRecord) => {
@@ -154,7 +155,7 @@ export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<App
     }
     return scopes;
   };
-  return async (c, next) => {
+  return async (c) => {
     let record: KeyAuthRecord;
     try {
       record = await verifyKey(c);
@@ -209,6 +210,5 @@ export function authenticate(resolveIp: ClientIpResolver): MiddlewareHandler<App
       scopes: scopesOf(record),
       policy,
     });
-    await next();
   };
 }

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import type { AppEnv, GatewayDeps } from '../../env.js';
+import type { Logger } from '../../logger.js';
+import { logRequest } from '../request-log/index.js';
 
 /**
  * Security headers of every API response, the set OWASP's REST Security Cheat Sheet asks of JSON
@@ -31,6 +33,11 @@ export interface EnvelopeOptions {
   exposeHeaders: string[];
   /** Seconds a preflight answer may be cached. */
   maxAge: number;
+  /**
+   * When set, every request but a CORS preflight gets its request log line and usage count
+   * ({@link logRequest}) here, once the handler's response is set, rather than in a layer of its own.
+   */
+  logger?: Logger;
 }
 
 const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -121,17 +128,18 @@ function envelopeJson(this: Context<AppEnv>, object: unknown, arg?: unknown, hea
 /**
  * Everything every response carries, set up once per request: the services (`deps`), the request
  * id (`X-Request-Id`, echoed when safe to log, else `req_<uuid>`), security headers and CORS
- * (allowlist; preflights answered by `hono/cors`). Headers are collected in a plain object that
+ * (allowlist; preflights answered by `hono/cors`), and with `logger` the request log. Headers are collected in a plain object that
  * `c.json` and problem responses are built with, so the hot path never converts through `Headers`
  * nor rebuilds a response; any other response gets them added after the handler.
  */
 export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
-  const { deps, corsOrigins, allowHeaders, allowMethods, exposeHeaders, maxAge } = options;
+  const { deps, corsOrigins, allowHeaders, allowMethods, exposeHeaders, maxAge, logger } = options;
   const anyOrigin = corsOrigins.includes('*');
   const allowOrigin = (origin: string) => (anyOrigin || corsOrigins.includes(origin) ? origin : null);
   const preflight = honoCors({ origin: allowOrigin, allowHeaders, allowMethods, exposeHeaders, maxAge });
   const exposed = exposeHeaders.join(',');
   return async (c, next) => {
+    const started = performance.now();
     c.set('deps', deps);
     const given = c.req.header('x-request-id');
     const id =
@@ -158,6 +166,8 @@ export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
     // alive across young-generation GCs (measured +11 µs per request).
     c.json = envelopeJson.bind(c) as typeof c.json;
     await next();
+    // Logged as the handler left it (before any rebuild below), like a layer just inside this one.
+    if (logger) logRequest(c, logger, started);
     const res = c.res as Built;
     if (res[BUILT]) return;
     // A response made some other way (c.body, c.html, a replay): add the envelope headers now.
