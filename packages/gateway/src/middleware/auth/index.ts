@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env.js';
 import { ipAllowed } from '../../ip/cidr.js';
 import { ApiError } from '../../problem.js';
+import { requestHeader } from '../../request-headers.js';
 import { addResponseHeaders } from '../envelope/index.js';
 
 /** Reads the client's IP for allowlists. */
@@ -16,7 +17,7 @@ export type ClientIpResolver = (c: Context<AppEnv>) => string | undefined;
 export function clientIpResolver(trustedHeader?: string): ClientIpResolver {
   return (c) => {
     if (trustedHeader) {
-      const value = c.req.header(trustedHeader);
+      const value = requestHeader(c, trustedHeader);
       // The rightmost entry is the one the trusted proxy appended; entries left of it are client-supplied.
       return value?.split(',').at(-1)?.trim() || undefined;
     }
@@ -52,12 +53,12 @@ async function findAccount(c: Context<AppEnv>, id: string): Promise<Account | nu
 
 /** The bearer token of a request that has passed {@link verifyKey}. */
 function presentedKey(c: Context<AppEnv>): string {
-  return (/^Bearer\s+(\S+)/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '') as string;
+  return (/^Bearer\s+(\S+)/i.exec(requestHeader(c, 'authorization') ?? '')?.[1] ?? '') as string;
 }
 
 /** Checks the Authorization header and returns the key's record, or throws a 401 problem. */
 async function verifyKey(c: Context<AppEnv>): Promise<KeyAuthRecord> {
-  const header = c.req.header('authorization');
+  const header = requestHeader(c, 'authorization');
   if (!header) {
     throw new ApiError('api_key_missing', 'Send your API key as `Authorization: Bearer lw_test_…`', {
       headers: { 'WWW-Authenticate': 'Bearer realm="lendwire"' },
@@ -176,7 +177,7 @@ export function authenticator(resolveIp: ClientIpResolver): (c: Context<AppEnv>)
 
     let account = record.account;
     let actingAs: string | null = null;
-    const target = c.req.header('lendwire-account');
+    const target = requestHeader(c, 'lendwire-account');
     if (target && target !== record.accountId) {
       if (!isId('account', target)) {
         throw new ApiError('invalid_header', 'Lendwire-Account must be an account id (acct_…)');

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import type { AppEnv, GatewayDeps } from '../../env.js';
 import type { Logger } from '../../logger.js';
+import { requestHeader } from '../../request-headers.js';
 import { logRequest } from '../request-log/index.js';
 
 /**
@@ -101,7 +102,7 @@ export function envelopeResponse(
   if (c.req.method === 'GET' && status === 200 && body !== null && headers.etag === undefined) {
     const tag = etagOf(c.get('deps').hash, body);
     headers.etag = tag;
-    const ifNoneMatch = c.req.header('if-none-match');
+    const ifNoneMatch = requestHeader(c, 'if-none-match');
     if (ifNoneMatch && etagMatches(ifNoneMatch, tag)) {
       delete headers['content-type'];
       const res: Built = new Response(null, { status: 304, headers });
@@ -141,7 +142,7 @@ export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     c.set('deps', deps);
-    const given = c.req.header('x-request-id');
+    const given = requestHeader(c, 'x-request-id');
     const id =
       given !== undefined && ACCEPTED_REQUEST_ID.test(given) && !SECRET_LIKE.test(given)
         ? given
@@ -156,7 +157,7 @@ export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
       return answered;
     }
     const headers: Record<string, string> = { ...SECURE_HEADERS, 'x-request-id': id, vary: 'Origin' };
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     if (origin && allowOrigin(origin)) {
       headers['access-control-allow-origin'] = origin;
       if (exposed) headers['access-control-expose-headers'] = exposed;
@@ -189,7 +190,7 @@ export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
       return;
     }
     rebuilt.etag = etagOf(deps.hash, body);
-    const ifNoneMatch = c.req.header('if-none-match');
+    const ifNoneMatch = requestHeader(c, 'if-none-match');
     if (ifNoneMatch && etagMatches(ifNoneMatch, rebuilt.etag)) {
       delete rebuilt['content-type'];
       delete rebuilt['content-length'];

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { isSealed, seal, unseal } from '../../crypto/seal.js';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
+import { requestHeader } from '../../request-headers.js';
 import { matchedPolicy } from '../rate-limit/index.js';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -18,7 +19,7 @@ const STORED_HEADERS = ['content-type', 'location', 'etag'];
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'POST') return next();
-    const key = c.req.header('idempotency-key');
+    const key = requestHeader(c, 'idempotency-key');
     const policy = matchedPolicy(c);
     if (key === undefined) {
       if (policy.requireIdempotencyKey) {
