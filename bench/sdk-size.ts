@@ -14,18 +14,14 @@
  * Options (after `--`): --check   fail when above the goal
  *                       --top N   largest inputs of the SDK bundle to list (default 8)
  */
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { ensureSdkBuilt, SDK_DIR, SDK_DIST_ENTRY } from '../packages/sdk/test/runtimes/build.js';
 
 const GOAL_GZIP_BYTES = 16_000;
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SDK_DIR = join(REPO_ROOT, 'packages', 'sdk');
-const SDK_DIST_ENTRY = join(SDK_DIR, 'dist', 'index.js');
 
 const { values: args } = parseArgs({
   options: { check: { type: 'boolean', default: false }, top: { type: 'string', default: '8' } },
@@ -55,25 +51,6 @@ interface Measured {
   minifiedBytes: number;
   gzipBytes: number;
   metafile: Metafile;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureSdkBuilt(): void {
-  const stale = !existsSync(SDK_DIST_ENTRY) || newestMtime(join(SDK_DIR, 'src')) > statSync(SDK_DIST_ENTRY).mtimeMs;
-  if (!stale) return;
-  console.log('Building @lendwire/contract and @lendwire/sdk (dist missing or older than src)…');
-  execSync('pnpm --filter @lendwire/contract build && pnpm --filter @lendwire/sdk build', {
-    cwd: REPO_ROOT,
-    stdio: 'ignore',
-  });
 }
 
 // `@lendwire/sdk` from inside packages/sdk is a self-reference; pin it to the build so a source
