@@ -123,7 +123,8 @@ function isAlive(pid: number): boolean {
 
 /**
  * PGlite is single-process: a second process writing the same data directory would lose writes.
- * A pid lock file refuses that (a stale lock of a dead process is taken over).
+ * A pid lock file refuses that, a second open in the same process included (a stale lock of a dead
+ * process is taken over).
  */
 function lockDataDir(dataDir: string): () => void {
   const file = `${dataDir.replace(/\/$/, '')}/lendwire.lock`;
@@ -134,8 +135,7 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
-        throw new DataDirLockedError(dataDir, pid);
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new DataDirLockedError(dataDir, pid);
       rmSync(file, { force: true });
     }
   }

@@ -90,6 +90,8 @@ export interface StartGatewayOptions {
   db?: DbHandle;
   limiter?: RateLimiter;
   now?: () => Date;
+  /** How often usage counters of a quiet instance are written (default 5000 ms). */
+  usageFlushMs?: number;
 }
 
 /** Opens the store, bootstraps the root key and serves the gateway with @hono/node-server. */
@@ -150,7 +152,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const purgeTimer = setInterval(purge, 10 * 60_000);
   purgeTimer.unref();
   // Requests flush usage as they come; an instance that goes quiet flushes on this timer instead.
-  const usageTimer = setInterval(() => void app.deps.usage.flush(), 5_000);
+  const usageTimer = setInterval(() => void app.deps.usage.flush(), options.usageFlushMs ?? 5_000);
   usageTimer.unref();
   let closing: Promise<void> | undefined;
   return {

@@ -73,7 +73,12 @@ beforeAll(async () => {
   store = await openTestStore();
   running = await startGateway(
     loadConfig({ PORT: '0', LENDWIRE_DATA_DIR: tmpDir(), LENDWIRE_ROOT_KEY: rootKey, LENDWIRE_LOG_LEVEL: 'silent' }),
-    { db: store.handle, logger: createJsonLogger({ level: 'debug', write: (line) => logs.push(line) }) },
+    {
+      db: store.handle,
+      logger: createJsonLogger({ level: 'debug', write: (line) => logs.push(line) }),
+      // The shutdown test checks that close() flushes usage: keep the periodic flush out of its way.
+      usageFlushMs: 600_000,
+    },
   );
   // A request that takes a while, to shut down under (added before the first request builds the router).
   running.app.get('/slow', async (c) => {
@@ -175,6 +180,28 @@ describe('IP allowlist against the real socket address', () => {
       const problem = (await res.json()) as any;
       expect(problem.code).toBe('ip_not_allowed');
       expect(problem.detail).toContain('127.0.0.1');
+    }
+  });
+});
+
+describe('usage counters', () => {
+  it('are written by a quiet instance on its flush timer, without waiting for shutdown', async () => {
+    const quiet = await startGateway(
+      loadConfig({ PORT: '0', LENDWIRE_DATA_DIR: tmpDir(), LENDWIRE_ROOT_KEY: rootKey, LENDWIRE_LOG_LEVEL: 'silent' }),
+      { db: store.handle, usageFlushMs: 50 },
+    );
+    try {
+      const created = await post(quiet, '/v1/api-keys', rootKey, { name: 'quiet', scopes: ['*'] });
+      const tenant = { accountId: created.body.account, livemode: false };
+      for (let i = 0; i < 2; i++) expect((await get(quiet, '/v1/me', created.body.secret)).status).toBe(200);
+      let requests = 0;
+      for (let waited = 0; waited < 2_000 && requests < 2; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        requests = (await quiet.services.apiKeys.usage(tenant, created.body.id))?.days[0]?.requests ?? 0;
+      }
+      expect(requests).toBe(2);
+    } finally {
+      await quiet.close();
     }
   });
 });
