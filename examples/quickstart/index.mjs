@@ -93,7 +93,7 @@ if (rateLimit) {
 
 step('Errors are typed');
 try {
-  await partner.customers.retrieve('cus_does_not_exist');
+  await partner.customers.retrieve('cus_01jd8x3k5w9q4r7t2m6n0p8s1v');
 } catch (error) {
   if (!(error instanceof NotFoundError)) throw error;
   show('caught', `${error.name}: status ${error.status}, code ${error.code}`);

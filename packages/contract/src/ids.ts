@@ -87,6 +87,13 @@ export function isId(kind: IdKind, value: string): boolean {
   return value.startsWith(prefix) && ID_BODY.test(value.slice(prefix.length));
 }
 
+const ANY_ID = /^[a-z]{2,4}_[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** True when `value` has the shape of a Lendwire id of any kind (`<prefix>_<26 base32>`). */
+export function looksLikeId(value: string): boolean {
+  return ANY_ID.test(value);
+}
+
 /** A zod schema for ids of one kind (`idSchema('customer')` accepts `cus_…`). */
 export function idSchema(kind: IdKind) {
   const prefix = ID_PREFIXES[kind];

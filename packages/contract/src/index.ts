@@ -1,3 +1,4 @@
+export * from './bounded.js';
 export * from './ids.js';
 export * from './keys.js';
 export * from './money.js';

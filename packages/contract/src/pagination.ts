@@ -1,18 +1,21 @@
 import { z } from 'zod';
+import { looksLikeId } from './ids.js';
+
+const DECIMAL = /^[0-9]{1,3}$/;
 
 /** Query parameters every list endpoint accepts. */
 export const ListQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
+  // Decimal digits only: `Number()` would also take `0x10`, `1e2` and ` 20 `.
+  limit: z
+    .preprocess(
+      (v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v),
+      z.number({ error: 'must be a whole number from 1 to 100, in decimal digits' }).int().min(1).max(100),
+    )
     .default(20)
     .meta({ description: 'Number of items to return, 1-100', example: 20 }),
   startingAfter: z
     .string()
-    .min(1)
-    .max(64)
+    .refine(looksLikeId, { message: 'must be an id, as given in nextCursor' })
     .optional()
     .meta({ description: 'Cursor: the id of the last item of the previous page (`nextCursor`)' }),
 });

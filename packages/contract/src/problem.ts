@@ -55,7 +55,15 @@ export const ProblemSchema = z
     detail: z.string().optional(),
     code: z.string().meta({ description: 'Stable snake_case error code' }),
     requestId: z.string().optional(),
-    errors: z.array(ProblemFieldErrorSchema).optional(),
+    errors: z
+      .array(ProblemFieldErrorSchema)
+      .optional()
+      .meta({ description: 'The invalid fields, at most 20; `errorsOmitted` counts the rest' }),
+    errorsOmitted: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'How many more invalid fields there were beyond those in `errors`' }),
   })
   .catchall(z.unknown())
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

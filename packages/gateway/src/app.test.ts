@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, type Partner, type TestGateway, unknownKey } from '../test/support/gateway.js';
 import type { Logger } from './logger.js';
-import { policyKey, routePolicies } from './routes/define.js';
+import { defineRoute, policyKey, routePolicies } from './routes/define.js';
 
 const ORIGIN = 'https://app.example.com';
 const BOOM_MESSAGE = 'connection to 10.1.2.3 refused (password=hunter2)';
@@ -53,8 +53,8 @@ describe('errors', () => {
   });
 
   it('500 internal_error without the internal message or stack, logged with both', async () => {
-    const requestId = 'boom-request-1';
-    const res = await gw.request('GET', '/boom', { key: null, headers: { 'x-request-id': requestId } });
+    const res = await gw.request('GET', '/boom', { key: null });
+    const requestId = res.headers.get('x-request-id')!;
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body).toMatchObject({ code: 'internal_error', status: 500, requestId });
@@ -71,29 +71,33 @@ describe('errors', () => {
 });
 
 describe('request ids', () => {
-  it('echoes a safe X-Request-Id', async () => {
-    const res = await gw.request('GET', '/v1/me', { key: partner.key, headers: { 'x-request-id': 'abc-123.x:y_z' } });
-    expect(res.headers.get('x-request-id')).toBe('abc-123.x:y_z');
+  it('are always our own req_ ids: a client-sent one is never echoed nor adopted', async () => {
+    for (const given of ['abc-123.x:y_z', 'a'.repeat(128), '0f8e6c1e-4d0b-4b8e-9a51-1f7a1c2b3d4e']) {
+      const res = await gw.request('GET', '/v1/me', { key: partner.key, headers: { 'x-request-id': given } });
+      expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(res.text).not.toContain(given);
+    }
   });
 
-  it('echoes one of exactly 128 characters', async () => {
-    const id = 'a'.repeat(128);
-    const res = await gw.request('GET', '/healthz', { key: null, headers: { 'x-request-id': id } });
-    expect(res.headers.get('x-request-id')).toBe(id);
+  it('keeps a UUID or hex client id apart, as clientRequestId in the request log', async () => {
+    const given = '0F8E6C1E-4D0B-4B8E-9A51-1F7A1C2B3D4E';
+    const res = await gw.request('GET', '/v1/me', { key: partner.key, headers: { 'x-request-id': given } });
+    const line = logLines().find((l) => l.msg === 'request' && l.requestId === res.headers.get('x-request-id'));
+    expect(line?.clientRequestId).toBe(given.toLowerCase());
   });
 
   it.each([
     ['with spaces', 'abc 123'],
-    ['longer than 128 characters', 'a'.repeat(129)],
     ['with quotes and braces', '"},{"level":"error"'],
-    ['with non-ASCII', 'réq-1'],
-    ['shaped like an API key (request ids are logged)', unknownKey()],
+    ['shaped like an API key', unknownKey()],
+    ['an API key without its prefix', unknownKey().slice(8)],
+    ['an upper-cased API key', unknownKey().toUpperCase()],
     ['holding an API key', `retry-1-${unknownKey()}`],
-  ])('replaces one %s by a generated req_ id', async (_, given) => {
+  ])('drops one %s: neither echoed nor logged', async (_, given) => {
+    const before = gw.logs.length;
     const res = await gw.request('GET', '/v1/me', { key: partner.key, headers: { 'x-request-id': given } });
-    const id = res.headers.get('x-request-id');
-    expect(id).not.toBe(given);
-    expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(gw.logs.slice(before).join('\n')).not.toContain(given);
   });
 
   it('generates a different id for each request without one, and puts it in problem bodies', async () => {
@@ -211,6 +215,23 @@ describe('service routes', () => {
     expect(operations).toContain('POST /v1/api-keys/{id}/rotate');
   });
 
+  it('every registered /v1 operation has a policy naming its scopes, or saying any valid key', () => {
+    const operations = gw.app.routes.filter((r) => r.path.startsWith('/v1/') && r.method !== 'ALL');
+    expect(operations.length).toBeGreaterThanOrEqual(15);
+    for (const r of operations) {
+      const policy = routePolicies.get(policyKey(r.method, r.path));
+      expect(policy, `${r.method} ${r.path} has no policy`).toBeDefined();
+      expect(policy!.scopes.length > 0 || policy!.anyValidKey, `${r.method} ${r.path} names no scope`).toBe(true);
+    }
+    const anyKey = operations.filter((r) => routePolicies.get(policyKey(r.method, r.path))!.anyValidKey);
+    expect(new Set(anyKey.map((r) => `${r.method} ${r.path}`))).toEqual(new Set(['GET /v1/me']));
+  });
+
+  it('defineRoute refuses a policy with no scopes that does not say anyValidKey', () => {
+    const route = { method: 'get', path: '/v1/x', responses: {} } as const;
+    expect(() => defineRoute(route, { scopes: [] as never })).toThrow(/name its scopes or say anyValidKey/);
+  });
+
   it('GET /docs serves the interactive reference as HTML', async () => {
     const res = await gw.request('GET', '/docs', { key: null });
     expect(res.status).toBe(200);
@@ -237,8 +258,8 @@ describe('ETags', () => {
 
 describe('logs', () => {
   it('write one request line with method, route, status, ms, requestId, keyId and account', async () => {
-    const requestId = 'log-line-check-1';
-    await gw.request('GET', '/v1/me', { key: partner.key, headers: { 'x-request-id': requestId } });
+    const res = await gw.request('GET', '/v1/me', { key: partner.key });
+    const requestId = res.headers.get('x-request-id');
     const line = logLines().find((l) => l.msg === 'request' && l.requestId === requestId);
     expect(line).toMatchObject({
       level: 'info',
@@ -254,11 +275,8 @@ describe('logs', () => {
   });
 
   it('log the route pattern, not the path with its ids', async () => {
-    const requestId = 'log-line-check-2';
-    await gw.request('GET', '/v1/customers/cus_01jd8x3k5w9q4r7t2m6n0p8s1v', {
-      key: partner.key,
-      headers: { 'x-request-id': requestId },
-    });
+    const res = await gw.request('GET', '/v1/customers/cus_01jd8x3k5w9q4r7t2m6n0p8s1v', { key: partner.key });
+    const requestId = res.headers.get('x-request-id');
     const line = logLines().find((l) => l.msg === 'request' && l.requestId === requestId);
     expect(line).toMatchObject({ route: '/v1/customers/:id', status: 404 });
   });

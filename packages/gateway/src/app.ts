@@ -3,13 +3,15 @@ import type { Tier } from '@lendwire/contract';
 import { ServiceError, type Services, sha256Hex } from '@lendwire/core/domain';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import { KeyCache } from './auth/key-cache.js';
 import { DEFAULT_TIERS, type TierLimit } from './config.js';
 import type { AppEnv, GatewayDeps } from './env.js';
-import { createJsonLogger, type Logger } from './logger.js';
+import { createJsonLogger, type Logger, loggableError } from './logger.js';
 import { authenticator, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
 import { envelope } from './middleware/envelope/index.js';
 import { idempotency } from './middleware/idempotency/index.js';
+import { guardInput } from './middleware/input-guard/index.js';
 import { authorizeRequest } from './middleware/rate-limit/index.js';
 import { ApiError, problemResponse } from './problem.js';
 import { createMemoryRateLimiter } from './rate-limit/memory.js';
@@ -77,17 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const errors = result.error.issues.map((issue) => ({
-          path: [targetName(result.target), ...issue.path.map(String)].join('.'),
-          message: issue.message,
-        }));
-        throw new ApiError(
-          'validation_failed',
-          `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-          { errors },
-        );
-      }
+      if (!result.success) throw validationError(targetName(result.target), result.error.issues);
     },
   });
 
@@ -104,7 +96,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         'X-Request-Id',
         'If-None-Match',
       ],
-      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+      // Per path: a preflight learns only the methods that path has.
+      allowMethods: (path) => [...allowedMethods(path), 'OPTIONS'],
       exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Idempotent-Replayed', 'ETag'],
       maxAge: 600,
       // The request log line and usage count (middleware/request-log), written by the envelope.
@@ -125,13 +118,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   // Authentication, then rate limit, suspension and scopes, then idempotency (POST), in that order,
   // as one layer: each middleware layer costs an async dispatch per request.
-  const authenticateRequest = authenticator(options.clientIp ?? clientIpResolver());
-  const idempotent = idempotency();
+  const authenticateRequest = authenticator(options.clientIp ?? clientIpResolver(), () => now().getTime());
+  // Handlers registered with `app.use` are middleware, not routes: the policy lookup skips them.
+  const middleware = new Set<unknown>();
+  const idempotent = idempotency(middleware);
   app.use('/v1/*', async (c, next) => {
     await authenticateRequest(c);
-    await authorizeRequest(c);
+    await authorizeRequest(c, middleware);
+    await guardInput(c);
     return idempotent(c, next);
   });
+  for (const route of app.routes) middleware.add(route.handler);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -178,8 +175,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     logger.error('unhandled error', {
       requestId: c.get('requestId'),
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
+      method: c.req.method,
+      route: routePath(c, -1),
+      ...loggableError(error),
     });
     return problemResponse(
       c,
@@ -193,15 +191,55 @@ export function createGateway(options: GatewayOptions): Gateway {
   return Object.assign(app, { deps });
 }
 
-/** Methods defined for a path, for `405 Method Not Allowed` (only computed on the error path). */
+let routeMatchers: Array<{ method: string; re: RegExp }> | undefined;
+
+/** Methods defined for a path, for `405 Method Not Allowed` and CORS preflights (never the hot path). */
 function allowedMethods(path: string): string[] {
-  const methods = new Set<string>();
-  for (const key of routePolicies.keys()) {
+  routeMatchers ??= [...routePolicies.keys()].map((key) => {
     const [method, pattern] = key.split(' ') as [string, string];
-    const re = new RegExp(`^${pattern.replace(/:\w+/g, '[^/]+')}$`);
-    if (re.test(path)) methods.add(method);
-  }
+    return { method, re: new RegExp(`^${pattern.replace(/:\w+/g, '[^/]+')}$`) };
+  });
+  const methods = new Set<string>();
+  for (const { method, re } of routeMatchers) if (re.test(path)) methods.add(method);
   return [...methods].sort();
+}
+
+/** Most field errors one problem lists; the rest are counted in `errorsOmitted`. */
+export const MAX_FIELD_ERRORS = 20;
+const MAX_TEXT = 200;
+
+function clip(text: string, max = MAX_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
+
+/**
+ * A bounded `validation_failed` problem from zod's issues: at most {@link MAX_FIELD_ERRORS} field
+ * errors, each path and message clipped, and a short `detail` naming the first few. Whatever a body
+ * holds, the problem stays a few KB (a body with 100,000 unknown keys is one short error).
+ */
+function validationError(target: string, issues: readonly Issue[]): ApiError {
+  const errors = issues.slice(0, MAX_FIELD_ERRORS).map((issue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      const shown = issue.keys.slice(0, 3).map((k) => `"${clip(k, 30)}"`);
+      const more = issue.keys.length - shown.length;
+      message = `Unrecognized key${issue.keys.length === 1 ? '' : 's'}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+    }
+    return { path: clip([target, ...issue.path.map(String)].join('.')), message: clip(message) };
+  });
+  const omitted = issues.length - errors.length;
+  const named = errors
+    .slice(0, 3)
+    .map((e) => `${e.path} ${e.message}`)
+    .join('; ');
+  const rest = issues.length > 3 ? `; and ${issues.length - 3} more in errors[]` : '';
+  return new ApiError(
+    'validation_failed',
+    clip(`${issues.length} invalid field${issues.length === 1 ? '' : 's'}: ${named}${rest}`, 600),
+    omitted > 0 ? { errors, errorsOmitted: omitted } : { errors },
+  );
 }
 
 function targetName(target: string): string {

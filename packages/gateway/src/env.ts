@@ -4,6 +4,7 @@ import type { KeyCache } from './auth/key-cache.js';
 import type { TierLimit } from './config.js';
 import type { Logger } from './logger.js';
 import type { RateLimiter } from './rate-limit/types.js';
+import type { RoutePolicy } from './routes/define.js';
 import type { UsageRecorder } from './usage.js';
 
 /** Who is calling, established by the auth middleware. */
@@ -59,5 +60,9 @@ export interface AppEnv {
     apiKeySecret: string;
     /** Headers every response of this request carries (lower-case names), built up by the middleware. */
     responseHeaders: Record<string, string>;
+    /** The matched route's policy, once looked up. */
+    policy: RoutePolicy;
+    /** The client's own `X-Request-Id`, when it has a safe format; never used as ours. */
+    clientRequestId: string | undefined;
   };
 }

@@ -45,3 +45,40 @@ export function createJsonLogger(options: { level?: LogLevel; write?: (line: str
     enabled: (level) => ORDER[level] >= min,
   };
 }
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * Fields that describe an unexpected error without the data it carried. A database error's message
+ * holds the query's parameters (Drizzle: `Failed query: … params: …`) and Postgres quotes input
+ * values in its own messages and `detail`; a customer's name or e-mail must not reach the log. So
+ * for a database error only the SQL text (parameters are bound, never inlined), the SQLSTATE and the
+ * constraint are kept; for any error the stack keeps its frames and loses its message line.
+ */
+export function loggableError(error: unknown): LogFields {
+  if (!(error instanceof Error)) return { error: `non-Error thrown (${typeof error})` };
+  const fields: LogFields = { errorName: error.name };
+  const chain: Record<string, unknown>[] = [];
+  for (let e: unknown = error; e && typeof e === 'object' && chain.length < 5; e = (e as { cause?: unknown }).cause) {
+    chain.push(e as Record<string, unknown>);
+  }
+  const query = chain.find((e) => typeof e.query === 'string')?.query as string | undefined;
+  const sqlState = chain.map((e) => e.code).find((c): c is string => typeof c === 'string' && SQLSTATE.test(c));
+  const constraint = chain
+    .map((e) => e.constraint ?? e.constraint_name)
+    .find((c): c is string => typeof c === 'string');
+  if (query !== undefined || sqlState !== undefined) {
+    fields.error = `database error${sqlState ? ` ${sqlState}` : ''}`;
+    if (query !== undefined) fields.query = query.slice(0, 1000);
+    if (sqlState) fields.sqlState = sqlState;
+    if (constraint) fields.constraint = constraint.slice(0, 100);
+  } else {
+    fields.error = `${error.name}: ${error.message.split('\n')[0]?.slice(0, 300)}`;
+  }
+  fields.stack = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 12)
+    .join('\n');
+  return fields;
+}

@@ -39,6 +39,7 @@ export {
   BadRequestError,
   ConflictError,
   InternalServerError,
+  InvalidArgumentError,
   LendwireError,
   NotFoundError,
   PermissionDeniedError,

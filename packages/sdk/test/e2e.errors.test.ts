@@ -145,10 +145,12 @@ describe('400 BadRequestError', () => {
     expect(error.errors.map((e) => e.path)).toEqual(['query.limit']);
   });
 
-  it('reports an over-long id in the path (a merely malformed one is a 404)', async () => {
-    const error = await rejection(partner.client.customers.retrieve('x'.repeat(65)), BadRequestError);
-    expect(error.errors.map((e) => e.path)).toEqual(['path.id']);
-    await rejection(partner.client.customers.retrieve('not-an-id'), NotFoundError);
+  it('reports a malformed id in the path as path.id (a well-formed unknown one is a 404)', async () => {
+    for (const bad of ['x'.repeat(65), 'not-an-id', 'key_01jd8x3k5w9q4r7t2m6n0p8s1v']) {
+      const error = await rejection(partner.client.customers.retrieve(bad), BadRequestError);
+      expect(error.errors.map((e) => e.path)).toEqual(['path.id']);
+    }
+    await rejection(partner.client.customers.retrieve('cus_01jd8x3k5w9q4r7t2m6n0p8s1v'), NotFoundError);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sizeFirst } from '../bounded.js';
 import { idSchema } from '../ids.js';
 
 /** Rate-limit tiers. Each account has one; limits per tier are configured on the gateway. */
@@ -12,10 +13,11 @@ export const AccountStatusSchema = z.enum(['active', 'suspended']);
 export type AccountStatus = z.infer<typeof AccountStatusSchema>;
 
 /** Free-form key/value pairs (up to 50 keys, keys ≤ 40 characters, values ≤ 500 characters). */
-export const MetadataSchema = z
-  .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 metadata keys' })
-  .meta({ description: 'Up to 50 string key/value pairs for your own use' });
+export const MetadataSchema = sizeFirst(
+  z.record(z.string().min(1).max(40), z.string().max(500)),
+  50,
+  'metadata keys',
+).meta({ description: 'Up to 50 string key/value pairs for your own use' });
 /** Free-form key/value pairs. */
 export type Metadata = z.infer<typeof MetadataSchema>;
 

@@ -3,8 +3,10 @@ import { ProblemSchema, type Scope } from '@lendwire/contract';
 
 /** What the gateway enforces for a route beyond its OpenAPI definition. */
 export interface RoutePolicy {
-  /** Scopes the key needs (all of them). Empty: any valid key. */
+  /** Scopes the key needs (all of them). Empty only when `anyValidKey` says so. */
   scopes: Scope[];
+  /** Served to any valid key without a scope (only `/v1/me`): stated, never implied by `scopes: []`. */
+  anyValidKey: boolean;
   /** Rate-limit units one call takes (default 1). */
   cost: number;
   /** Served to suspended accounts too (only `/v1/me`). */
@@ -17,6 +19,12 @@ export interface RoutePolicy {
    */
   sensitiveResponse: boolean;
 }
+
+/**
+ * Who may call a route: the scopes it needs (at least one), or explicitly any valid key. A route
+ * without a policy is refused (fail closed), so forgetting this cannot open a route to every key.
+ */
+export type Access = { scopes: [Scope, ...Scope[]] } | { anyValidKey: true };
 
 /** Policies by `METHOD /hono/:path`, filled as routes are defined; read by the authorize middleware. */
 export const routePolicies = new Map<string, RoutePolicy>();
@@ -58,14 +66,20 @@ type Defined<R extends RouteConfig> = R & { responses: R['responses'] & typeof E
  */
 export function defineRoute<const R extends RouteConfig>(
   config: R,
-  policy: Partial<RoutePolicy> & Pick<RoutePolicy, 'scopes'>,
+  policy: Access & Partial<Omit<RoutePolicy, 'scopes' | 'anyValidKey'>>,
 ): Defined<R> {
+  const anyValidKey = 'anyValidKey' in policy && policy.anyValidKey === true;
+  const scopes = 'scopes' in policy ? [...policy.scopes] : [];
+  if (!anyValidKey && scopes.length === 0) {
+    throw new Error(`${config.method.toUpperCase()} ${config.path}: name its scopes or say anyValidKey: true`);
+  }
   const full: RoutePolicy = {
-    cost: 1,
-    allowSuspended: false,
-    requireIdempotencyKey: false,
-    sensitiveResponse: false,
-    ...policy,
+    cost: policy.cost ?? 1,
+    allowSuspended: policy.allowSuspended ?? false,
+    requireIdempotencyKey: policy.requireIdempotencyKey ?? false,
+    sensitiveResponse: policy.sensitiveResponse ?? false,
+    scopes,
+    anyValidKey,
   };
   const honoPath = config.path.replace(/\{(\w+)\}/g, ':$1');
   routePolicies.set(policyKey(config.method, honoPath), full);

@@ -1,17 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { ListQuerySchema } from '@lendwire/contract';
+import { type IdKind, idSchema, ListQuerySchema } from '@lendwire/contract';
 
 /**
- * Path id parameter. Any string up to 64 characters is accepted: an id that does not exist (or
- * belongs to another account) is a 404, never a hint about why.
+ * Path id parameter of one kind (`idParam('customer')` takes `cus_…`). A string that is not such an
+ * id is a 400 naming `path.id` and never reaches the database; a well-formed id that does not exist
+ * (or belongs to another account) is a 404, never a hint about why.
  */
-export function idParam(example: string) {
+export function idParam(kind: IdKind) {
   return z.object({
-    id: z
-      .string()
-      .min(1)
-      .max(64)
-      .openapi({ param: { name: 'id', in: 'path' }, example }),
+    id: idSchema(kind).openapi({ param: { name: 'id', in: 'path' } }),
   });
 }
 

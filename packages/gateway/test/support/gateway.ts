@@ -1,3 +1,4 @@
+import { type ServerType, serve } from '@hono/node-server';
 import { type ApiKeyCreateParams, type ApiKeyWithSecret, generateApiKey, type Tier } from '@lendwire/contract';
 import type { Services } from '@lendwire/core';
 import { openTestStore, type TestClock, type TestStore } from '../../../core/test/support.js';
@@ -25,6 +26,13 @@ export interface RequestOptions {
   ip?: string;
 }
 
+/** A test gateway served over HTTP. */
+export interface HttpGateway {
+  url: string;
+  /** Like {@link TestGateway.request}, but through `fetch` over a socket. */
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
+}
+
 /** A partner account with an all-scope test key. */
 export interface Partner {
   accountId: string;
@@ -44,6 +52,11 @@ export interface TestGateway {
   platformId: string;
   rootKey: string;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
+  /**
+   * Serves the gateway over real HTTP (@hono/node-server on a free port, the way the Node entry
+   * does) and returns a client for it; the server closes with the gateway.
+   */
+  listen(): Promise<HttpGateway>;
   /** Creates a partner account (tier default `free` with a generous test limit) and a `*` key. */
   createPartner(options?: { tier?: Tier; name?: string }): Promise<Partner>;
   /** Creates a key for an account directly through the service. */
@@ -80,7 +93,12 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
     { name: 'root', scopes: ['*'] },
   );
 
-  const request = async <T>(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse<T>> => {
+  const send = async <T>(
+    doFetch: (path: string, init: RequestInit) => Response | Promise<Response>,
+    method: string,
+    path: string,
+    opts: RequestOptions,
+  ): Promise<TestResponse<T>> => {
     const headers: Record<string, string> = { ...opts.headers };
     const key = opts.key === undefined ? root.secret : opts.key;
     if (key !== null) headers.authorization ??= `Bearer ${key}`;
@@ -89,7 +107,7 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
     if (opts.rawBody !== undefined) body = opts.rawBody;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await app.request(path, { method, headers, body });
+    const res = await doFetch(path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -98,6 +116,21 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
       // Not JSON (e.g. /docs): keep the text.
     }
     return { status: res.status, headers: res.headers, body: parsed as T, text };
+  };
+  const request = <T>(method: string, path: string, opts: RequestOptions = {}) =>
+    send<T>((p, init) => app.request(p, init), method, path, opts);
+
+  let server: ServerType | undefined;
+  const listen = async (): Promise<HttpGateway> => {
+    const port = await new Promise<number>((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    });
+    const url = `http://127.0.0.1:${port}`;
+    return {
+      url,
+      request: <T>(method: string, path: string, opts: RequestOptions = {}) =>
+        send<T>((p, init) => fetch(`${url}${p}`, init), method, path, opts),
+    };
   };
 
   const createKey = (accountId: string, params: Partial<ApiKeyCreateParams>, livemode = false) =>
@@ -112,6 +145,7 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
     platformId: platform.id,
     rootKey: root.secret,
     request,
+    listen,
     async createPartner(opts = {}) {
       const account = await services.accounts.create({
         name: opts.name ?? 'Partner',
@@ -122,7 +156,16 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
       return { accountId: account.id, key: key.secret, keyId: key.id };
     },
     createKey,
-    close: () => store.close(),
+    async close() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+          s.close(() => resolve());
+        });
+      }
+      await store.close();
+    },
   };
 }
 

@@ -11,6 +11,14 @@ export class LendwireError extends Error {
 }
 
 /**
+ * An argument the SDK can tell is wrong before sending, such as an id that is empty or `..`. The
+ * method's promise rejects with it and no request is made: a bad id would otherwise reach another
+ * route (`retrieve('..')` asks for `/v1/`, `retrieve('')` lists). The message names the method and
+ * the argument. Not retried: it is a bug in the calling code, not a transient failure.
+ */
+export class InvalidArgumentError extends LendwireError {}
+
+/**
  * The API answered with an error status. Carries the parsed RFC 9457 problem: branch on `code`
  * (stable, snake_case), show `message`, quote `requestId` to support.
  */

@@ -13,12 +13,21 @@ export class Accounts extends APIResource {
 
   /** Retrieves an account by id. */
   retrieve(id: string, options?: RequestOptions): APIPromise<Account> {
-    return this.transport.request({ method: 'GET', path: `/v1/accounts/${seg(id)}`, options });
+    return this.request_(() => ({
+      method: 'GET',
+      path: `/v1/accounts/${seg(id, 'accounts.retrieve', 'acct')}`,
+      options,
+    }));
   }
 
   /** Updates name, contact e-mail, tier or metadata. */
   update(id: string, params: AccountUpdateParams, options?: RequestOptions): APIPromise<Account> {
-    return this.transport.request({ method: 'PATCH', path: `/v1/accounts/${seg(id)}`, body: params, options });
+    return this.request_(() => ({
+      method: 'PATCH',
+      path: `/v1/accounts/${seg(id, 'accounts.update', 'acct')}`,
+      body: params,
+      options,
+    }));
   }
 
   /** Lists accounts, newest first; `for await` walks every page. */
@@ -28,11 +37,19 @@ export class Accounts extends APIResource {
 
   /** Suspends a partner account: its keys get 403 `account_suspended` on every route but `/v1/me`. */
   suspend(id: string, options?: RequestOptions): APIPromise<Account> {
-    return this.transport.request({ method: 'POST', path: `/v1/accounts/${seg(id)}/suspend`, options });
+    return this.request_(() => ({
+      method: 'POST',
+      path: `/v1/accounts/${seg(id, 'accounts.suspend', 'acct')}/suspend`,
+      options,
+    }));
   }
 
   /** Lifts a suspension. */
   unsuspend(id: string, options?: RequestOptions): APIPromise<Account> {
-    return this.transport.request({ method: 'POST', path: `/v1/accounts/${seg(id)}/unsuspend`, options });
+    return this.request_(() => ({
+      method: 'POST',
+      path: `/v1/accounts/${seg(id, 'accounts.unsuspend', 'acct')}/unsuspend`,
+      options,
+    }));
   }
 }

@@ -20,7 +20,11 @@ export class ApiKeys extends APIResource {
 
   /** Retrieves a key (never its secret). */
   retrieve(id: string, options?: RequestOptions): APIPromise<ApiKey> {
-    return this.transport.request({ method: 'GET', path: `/v1/api-keys/${seg(id)}`, options });
+    return this.request_(() => ({
+      method: 'GET',
+      path: `/v1/api-keys/${seg(id, 'apiKeys.retrieve', 'key')}`,
+      options,
+    }));
   }
 
   /** Lists keys of the account in the caller's mode, newest first. */
@@ -33,16 +37,30 @@ export class ApiKeys extends APIResource {
    * 401. The new `secret` is shown only this once.
    */
   rotate(id: string, params: ApiKeyRotateParams = {}, options?: RequestOptions): APIPromise<ApiKeyWithSecret> {
-    return this.transport.request({ method: 'POST', path: `/v1/api-keys/${seg(id)}/rotate`, body: params, options });
+    return this.request_(() => ({
+      method: 'POST',
+      path: `/v1/api-keys/${seg(id, 'apiKeys.rotate', 'key')}/rotate`,
+      body: params,
+      options,
+    }));
   }
 
   /** Revokes a key: every secret of it stops working at once. */
   revoke(id: string, options?: RequestOptions): APIPromise<ApiKey> {
-    return this.transport.request({ method: 'POST', path: `/v1/api-keys/${seg(id)}/revoke`, options });
+    return this.request_(() => ({
+      method: 'POST',
+      path: `/v1/api-keys/${seg(id, 'apiKeys.revoke', 'key')}/revoke`,
+      options,
+    }));
   }
 
   /** Requests, 4xx, 5xx and 429s per UTC day over the last `days` days (default 30). */
   usage(id: string, params: { days?: number } = {}, options?: RequestOptions): APIPromise<ApiKeyUsage> {
-    return this.transport.request({ method: 'GET', path: `/v1/api-keys/${seg(id)}/usage`, query: params, options });
+    return this.request_(() => ({
+      method: 'GET',
+      path: `/v1/api-keys/${seg(id, 'apiKeys.usage', 'key')}/usage`,
+      query: params,
+      options,
+    }));
   }
 }

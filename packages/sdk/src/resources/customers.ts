@@ -13,12 +13,21 @@ export class Customers extends APIResource {
 
   /** Retrieves a customer by id. */
   retrieve(id: string, options?: RequestOptions): APIPromise<Customer> {
-    return this.transport.request({ method: 'GET', path: `/v1/customers/${seg(id)}`, options });
+    return this.request_(() => ({
+      method: 'GET',
+      path: `/v1/customers/${seg(id, 'customers.retrieve', 'cus')}`,
+      options,
+    }));
   }
 
   /** Updates the fields given; `null` clears `email` or `phone`. */
   update(id: string, params: CustomerUpdateParams, options?: RequestOptions): APIPromise<Customer> {
-    return this.transport.request({ method: 'PATCH', path: `/v1/customers/${seg(id)}`, body: params, options });
+    return this.request_(() => ({
+      method: 'PATCH',
+      path: `/v1/customers/${seg(id, 'customers.update', 'cus')}`,
+      body: params,
+      options,
+    }));
   }
 
   /** Lists customers, newest first; `for await` walks every page. */

@@ -2,10 +2,11 @@ import { type Account, expandScopes, isId, parseApiKey, type Scope } from '@lend
 import type { KeyAuthRecord } from '@lendwire/core';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env.js';
-import { ipAllowed } from '../../ip/cidr.js';
+import { ipAllowed, parseIp } from '../../ip/cidr.js';
 import { ApiError } from '../../problem.js';
 import { requestHeader } from '../../request-headers.js';
 import { addResponseHeaders } from '../envelope/index.js';
+import { FailureGate } from './failure-gate.js';
 
 /** Reads the client's IP for allowlists. */
 export type ClientIpResolver = (c: Context<AppEnv>) => string | undefined;
@@ -19,7 +20,10 @@ export function clientIpResolver(trustedHeader?: string): ClientIpResolver {
     if (trustedHeader) {
       const value = requestHeader(c, trustedHeader);
       // The rightmost entry is the one the trusted proxy appended; entries left of it are client-supplied.
-      return value?.split(',').at(-1)?.trim() || undefined;
+      const last = value?.slice(value.lastIndexOf(',') + 1).trim();
+      // Anything but an address is no address: junk must not buy a fresh failed-auth budget per
+      // value, nor be echoed back.
+      return last && last.length <= 64 && parseIp(last) ? last : undefined;
     }
     const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
     return env?.incoming?.socket?.remoteAddress;
@@ -33,12 +37,22 @@ const REASONS = {
   checksum: 'fails its checksum (mistyped or truncated?)',
 } as const;
 
-async function lookup(c: Context<AppEnv>, hash: string): Promise<KeyAuthRecord | null> {
+/** What a key lookup needs beyond the hash: who is asking, and whether they may still ask. */
+interface LookupGuard {
+  address: string;
+  /** Throws the 429 when the address is over its failed-authentication budget. */
+  admit(): void;
+}
+
+async function lookup(c: Context<AppEnv>, hash: string, guard: LookupGuard): Promise<KeyAuthRecord | null> {
   const { keyCache, services } = c.get('deps');
   const cached = keyCache.get(hash);
-  if (cached !== undefined) return cached;
+  if (cached) return cached;
+  // An unknown or uncached key from an address over its budget costs nothing more.
+  guard.admit();
+  if (cached === null) return null;
   const record = await services.apiKeys.authenticate(hash);
-  keyCache.set(hash, record);
+  keyCache.set(hash, record, guard.address);
   return record;
 }
 
@@ -56,9 +70,27 @@ function presentedKey(c: Context<AppEnv>): string {
   return (/^Bearer\s+(\S+)/i.exec(requestHeader(c, 'authorization') ?? '')?.[1] ?? '') as string;
 }
 
+/** How many `Authorization` header lines the request has (Node keeps only the first in `headers`). */
+function authorizationLines(c: Context<AppEnv>, header: string): number {
+  // Web Headers join repeated lines with ", "; no key holds a comma, so one means two credentials.
+  if (header.includes(',')) return 2;
+  const raw = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders;
+  if (!raw) return 1;
+  let lines = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') lines++;
+  }
+  return lines;
+}
+
 /** Checks the Authorization header and returns the key's record, or throws a 401 problem. */
-async function verifyKey(c: Context<AppEnv>): Promise<KeyAuthRecord> {
+async function verifyKey(c: Context<AppEnv>, guard: LookupGuard): Promise<KeyAuthRecord> {
   const header = requestHeader(c, 'authorization');
+  if (header && authorizationLines(c, header) > 1) {
+    // Proxies disagree on which of several wins; refuse rather than pick one.
+    throw new ApiError('invalid_header', 'Send exactly one Authorization header');
+  }
   if (!header) {
     throw new ApiError('api_key_missing', 'Send your API key as `Authorization: Bearer lw_test_…`', {
       headers: { 'WWW-Authenticate': 'Bearer realm="lendwire"' },
@@ -78,7 +110,7 @@ async function verifyKey(c: Context<AppEnv>): Promise<KeyAuthRecord> {
     });
   }
   const deps = c.get('deps');
-  const record = await lookup(c, deps.hash(key));
+  const record = await lookup(c, deps.hash(key), guard);
   const unauthorized = { headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' } };
   if (!record) throw new ApiError('api_key_invalid', 'No API key matches the one sent', unauthorized);
   if (record.revoked) throw new ApiError('api_key_revoked', 'This API key has been revoked', unauthorized);
@@ -105,14 +137,19 @@ async function verifyKey(c: Context<AppEnv>): Promise<KeyAuthRecord> {
  * cannot be guessed at line rate: past the limit they get 429 instead of 401. Carries the rate-limit
  * headers either way. A limiter outage never turns a 401 into anything else.
  */
-async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, failure: ApiError): Promise<void> {
+async function throttleFailure(
+  c: Context<AppEnv>,
+  address: string,
+  gate: FailureGate,
+  failure: ApiError,
+): Promise<void> {
   const deps = c.get('deps');
   const { requests, windowSeconds } = deps.unauthenticatedLimit;
   const policy = `"unauthenticated";q=${requests};w=${windowSeconds}`;
   let result: Awaited<ReturnType<typeof deps.limiter.limit>>;
   try {
     result = await deps.limiter.limit({
-      identifier: `unauthenticated:${resolveIp(c) ?? 'unknown'}`,
+      identifier: `unauthenticated:${address}`,
       limit: requests,
       windowSeconds,
       cost: 1,
@@ -127,6 +164,7 @@ async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, 
   addResponseHeaders(c, headers);
   if (!result.allowed) {
     const retryAfter = String(Math.max(1, result.resetSeconds));
+    gate.block(address, result.resetSeconds);
     throw new ApiError(
       'rate_limited',
       `Too many failed authentication attempts from this address; retry in ${retryAfter} s`,
@@ -145,7 +183,11 @@ async function throttleFailure(c: Context<AppEnv>, resolveIp: ClientIpResolver, 
  * Sets `auth` on the context, or throws the refusal. A plain function, so the gateway can run it and
  * the checks after it in one middleware layer; {@link authenticate} is the middleware form.
  */
-export function authenticator(resolveIp: ClientIpResolver): (c: Context<AppEnv>) => Promise<void> {
+export function authenticator(
+  resolveIp: ClientIpResolver,
+  now: () => number = Date.now,
+): (c: Context<AppEnv>) => Promise<void> {
+  const gate = new FailureGate(now);
   // Cached records are reused across requests: expand their scopes once per record.
   const expanded = new WeakMap<KeyAuthRecord, Set<Scope>>();
   const scopesOf = (record: KeyAuthRecord) => {
@@ -158,16 +200,42 @@ export function authenticator(resolveIp: ClientIpResolver): (c: Context<AppEnv>)
   };
   return async (c) => {
     let record: KeyAuthRecord;
+    const ip = resolveIp(c);
+    const address = ip ?? 'unknown';
+    const guard: LookupGuard = {
+      address,
+      admit() {
+        const wait = gate.retryAfter(address);
+        if (wait > 0) {
+          const { requests, windowSeconds } = c.get('deps').unauthenticatedLimit;
+          throw new ApiError(
+            'rate_limited',
+            `Too many failed authentication attempts from this address; retry in ${wait} s`,
+            {
+              headers: {
+                'RateLimit-Policy': `"unauthenticated";q=${requests};w=${windowSeconds}`,
+                RateLimit: `"unauthenticated";r=0;t=${wait}`,
+                'Retry-After': String(wait),
+              },
+            },
+          );
+        }
+      },
+    };
     try {
-      record = await verifyKey(c);
+      record = await verifyKey(c, guard);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) await throttleFailure(c, resolveIp, error);
+      if (error instanceof ApiError && error.status === 401) {
+        // Missing and malformed keys never reach a lookup, but they count against the address too.
+        guard.admit();
+        await throttleFailure(c, address, gate, error);
+      }
       throw error;
     }
     const deps = c.get('deps');
     if (record.ipAllowlist && record.ipAllowlist.length > 0) {
-      const ip = resolveIp(c);
       if (!ip || !ipAllowed(record.ipAllowlist, ip)) {
+        // `ip` is a parsed address or nothing: a header's junk is never echoed.
         throw new ApiError(
           'ip_not_allowed',
           `Requests from ${ip ?? 'an unknown address'} are not allowed for this key`,

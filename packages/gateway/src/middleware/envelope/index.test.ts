@@ -10,7 +10,7 @@ const tagOf = (body: string) => `W/"${sha256Hex(body).slice(0, 32)}"`;
 const ORIGIN = 'https://app.example.com';
 const corsOptions = {
   allowHeaders: ['Authorization', 'Content-Type'],
-  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowMethods: () => ['GET', 'POST', 'OPTIONS'],
   exposeHeaders: ['X-Request-Id', 'ETag'],
   maxAge: 600,
 };
@@ -114,10 +114,8 @@ describe('envelope: security headers and CORS', () => {
 
 describe('envelope: request id', () => {
   const app = appWith('envelope', []);
-  it('echoes a safe X-Request-Id and replaces unsafe or secret-looking ones', async () => {
-    const echoed = await app.request('/json', { headers: { 'x-request-id': 'trace-1.2:3' } });
-    expect(echoed.headers.get('x-request-id')).toBe('trace-1.2:3');
-    for (const bad of ['has space', 'x'.repeat(129), 'lw_test_abcdefghijklmnopqrstuvwxyz0123456789ab']) {
+  it('never echoes a client X-Request-Id: every response carries a generated one', async () => {
+    for (const bad of ['trace-1.2:3', 'has space', 'x'.repeat(129), 'lw_test_abcdefghijklmnopqrstuvwxyz0123456789ab']) {
       const res = await app.request('/json', { headers: { 'x-request-id': bad } });
       expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
     }

@@ -30,7 +30,8 @@ export interface EnvelopeOptions {
   /** Origins allowed to read responses; `*` allows any (the caller's origin is echoed back). */
   corsOrigins: string[];
   allowHeaders: string[];
-  allowMethods: string[];
+  /** Methods a preflight for `path` may use. */
+  allowMethods: (path: string) => string[];
   exposeHeaders: string[];
   /** Seconds a preflight answer may be cached. */
   maxAge: number;
@@ -41,9 +42,12 @@ export interface EnvelopeOptions {
   logger?: Logger;
 }
 
-const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** A secret pasted as a request id would be logged with every line of the request. */
-const SECRET_LIKE = /lw_(?:test|live)_|whsec_/;
+/**
+ * A client's own request id is kept (as `clientRequestId`, never as ours) only when it is a UUID or
+ * 16-64 hex digits, the shapes tracing tools send. Anything else might be a secret pasted in the
+ * wrong header (an API key without its prefix, upper-cased, …) and is dropped unlogged.
+ */
+const CLIENT_REQUEST_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,64})$/i;
 
 /** Marks a response built with the envelope's headers, so they are not added a second time. */
 const BUILT = Symbol('lendwire.envelope.built');
@@ -128,7 +132,7 @@ function envelopeJson(this: Context<AppEnv>, object: unknown, arg?: unknown, hea
 
 /**
  * Everything every response carries, set up once per request: the services (`deps`), the request
- * id (`X-Request-Id`, echoed when safe to log, else `req_<uuid>`), security headers and CORS
+ * id (`X-Request-Id`, always ours, `req_<uuid>`; a client's own id is kept apart), security headers and CORS
  * (allowlist; preflights answered by `hono/cors`), and with `logger` the request log. Headers are collected in a plain object that
  * `c.json` and problem responses are built with, so the hot path never converts through `Headers`
  * nor rebuilds a response; any other response gets them added after the handler.
@@ -137,17 +141,22 @@ export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
   const { deps, corsOrigins, allowHeaders, allowMethods, exposeHeaders, maxAge, logger } = options;
   const anyOrigin = corsOrigins.includes('*');
   const allowOrigin = (origin: string) => (anyOrigin || corsOrigins.includes(origin) ? origin : null);
-  const preflight = honoCors({ origin: allowOrigin, allowHeaders, allowMethods, exposeHeaders, maxAge });
+  const preflight = honoCors({
+    origin: allowOrigin,
+    allowHeaders,
+    allowMethods: (_origin, c) => allowMethods(c.req.path),
+    exposeHeaders,
+    maxAge,
+  });
   const exposed = exposeHeaders.join(',');
   return async (c, next) => {
     const started = performance.now();
     c.set('deps', deps);
     const given = requestHeader(c, 'x-request-id');
-    const id =
-      given !== undefined && ACCEPTED_REQUEST_ID.test(given) && !SECRET_LIKE.test(given)
-        ? given
-        : `req_${crypto.randomUUID().replaceAll('-', '')}`;
+    // Always our own id: a client-chosen one could collide with, or pose as, another request's.
+    const id = `req_${crypto.randomUUID().replaceAll('-', '')}`;
     c.set('requestId', id);
+    c.set('clientRequestId', given !== undefined && CLIENT_REQUEST_ID.test(given) ? given.toLowerCase() : undefined);
     if (c.req.method === 'OPTIONS') {
       // hono/cors answers a preflight with its own response (or passes a plain OPTIONS on).
       const answered = await preflight(c, next);

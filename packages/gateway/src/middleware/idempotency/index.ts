@@ -6,21 +6,26 @@ import { requestHeader } from '../../request-headers.js';
 import { matchedPolicy } from '../rate-limit/index.js';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/**
+ * Largest client-error body kept for replay. A 4xx is a verdict on the request, which a retry gets
+ * again anyway; only a small one is worth storing, and a large one must not fill the table.
+ */
+export const MAX_STORED_ERROR_BYTES = 4096;
 /** Response headers worth replaying; the rest (request id, rate limit) belong to the new request. */
 const STORED_HEADERS = ['content-type', 'location', 'etag'];
 
 /**
  * Idempotency for POSTs (DESIGN §3), stored in the database per account and mode for 24 h:
  * same key and same request → the stored response with `Idempotent-Replayed: true`; same key with
- * another method, path or body → 422; while the first is still running → 409. Server errors are not
- * stored, so a retry runs again. Routes that move money require the header. Responses that hold
+ * another method, path or body → 422; while the first is still running → 409. Server errors, 429s
+ * and client errors over {@link MAX_STORED_ERROR_BYTES} are not stored, so a retry runs again. Routes that move money require the header. Responses that hold
  * a secret are stored sealed with a key derived from the caller's API key (see crypto/seal.ts).
  */
-export function idempotency(): MiddlewareHandler<AppEnv> {
+export function idempotency(middleware: ReadonlySet<unknown>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'POST') return next();
     const key = requestHeader(c, 'idempotency-key');
-    const policy = matchedPolicy(c);
+    const policy = matchedPolicy(c, middleware);
     if (key === undefined) {
       if (policy.requireIdempotencyKey) {
         throw new ApiError('invalid_header', 'This request moves money: send an Idempotency-Key header (e.g. a UUID)');
@@ -83,6 +88,8 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           if (v !== null) headers[name] = v;
         }
         const text = await res.clone().text();
+        // Released instead (finally below): the retry runs again and gets the same verdict.
+        if (res.status >= 400 && text.length > MAX_STORED_ERROR_BYTES) return;
         await services.idempotency.complete(tenant, key, {
           status: res.status,
           headers,

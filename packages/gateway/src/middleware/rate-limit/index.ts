@@ -5,24 +5,48 @@ import { ApiError } from '../../problem.js';
 import { policyKey, type RoutePolicy, routePolicies } from '../../routes/define.js';
 import { addResponseHeaders } from '../envelope/index.js';
 
-const DEFAULT_POLICY: RoutePolicy = {
+/**
+ * Policy of a request that matched no route: it only reaches the 404/405 answer, so it needs a
+ * valid key (unknown paths reveal nothing to strangers) and costs one unit.
+ */
+const UNMATCHED_POLICY: RoutePolicy = {
   scopes: [],
+  anyValidKey: true,
   cost: 1,
-  allowSuspended: false,
+  allowSuspended: true,
   requireIdempotencyKey: false,
   sensitiveResponse: false,
 };
 
-/** The policy of the route this request matched (routes are matched before middleware runs). */
-export function matchedPolicy(c: Context<AppEnv>): RoutePolicy {
+/**
+ * The policy of the route this request matched (routes are matched before middleware runs).
+ * `middleware` holds the handlers registered with `app.use`, which are not routes. A matched route
+ * without a policy (declared without `defineRoute`) is refused with a logged 500: fail closed.
+ */
+export function matchedPolicy(c: Context<AppEnv>, middleware: ReadonlySet<unknown>): RoutePolicy {
+  const cached = c.get('policy');
+  if (cached) return cached;
   const routes = matchedRoutes(c);
+  let policy: RoutePolicy | undefined = UNMATCHED_POLICY;
   for (let i = routes.length - 1; i >= 0; i--) {
     const r = routes[i]!;
-    if (r.method === 'ALL') continue;
-    const policy = routePolicies.get(policyKey(r.method, r.path));
-    if (policy) return policy;
+    if (middleware.has(r.handler)) continue;
+    policy = r.method === 'ALL' ? undefined : routePolicies.get(policyKey(r.method, r.path));
+    break;
   }
-  return DEFAULT_POLICY;
+  if (!policy) {
+    c.get('deps').logger.error('route without a policy refused', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route: routes.at(-1)?.path,
+    });
+    throw new ApiError(
+      'internal_error',
+      `This route is misconfigured; quote request id ${c.get('requestId')} to support.`,
+    );
+  }
+  c.set('policy', policy);
+  return policy;
 }
 
 /**
@@ -33,10 +57,10 @@ export function matchedPolicy(c: Context<AppEnv>): RoutePolicy {
  * When the limiter is unreachable the request passes (fail open, logged) unless configured closed.
  * Throws the refusal; {@link authorize} is the middleware form.
  */
-export async function authorizeRequest(c: Context<AppEnv>): Promise<void> {
+export async function authorizeRequest(c: Context<AppEnv>, middleware: ReadonlySet<unknown>): Promise<void> {
   const auth = c.get('auth');
   const deps = c.get('deps');
-  const policy = matchedPolicy(c);
+  const policy = matchedPolicy(c, middleware);
 
   const { name, limit, identifier } = auth.policy;
   const policyHeader = `"${name}";q=${limit.requests};w=${limit.windowSeconds}`;

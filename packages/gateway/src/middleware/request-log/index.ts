@@ -20,6 +20,7 @@ export function logRequest(c: Context<AppEnv>, logger: Logger, started: number):
       status,
       ms: Math.round((performance.now() - started) * 100) / 100,
       requestId: c.get('requestId'),
+      clientRequestId: c.get('clientRequestId'),
       keyId: auth?.keyId,
       account: auth?.account.id,
     });

@@ -73,12 +73,20 @@ describe('accounts: bad input', () => {
       ['PATCH', `/v1/accounts/${id}`, { name: 'x' }],
       ['POST', `/v1/accounts/${id}/suspend`, undefined],
       ['POST', `/v1/accounts/${id}/unsuspend`, undefined],
-      ['GET', '/v1/accounts/not-even-an-id', undefined],
     ] as const;
     for (const [method, path, body] of calls) {
       const res = await gw.request(method, path, { body });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body.code).toBe('not_found');
+    }
+  });
+
+  it('400 naming path.id for a path id that is not an account id', async () => {
+    for (const bad of ['not-even-an-id', 'acct_%00', 'acct_', 'cus_01jd8x3k5w9q4r7t2m6n0p8s1v']) {
+      const res = await gw.request('GET', `/v1/accounts/${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.errors[0].path).toBe('path.id');
     }
   });
 

@@ -12,7 +12,7 @@ export const route = defineRoute(
     tags: ['Accounts'],
     operationId: 'getAccount',
     summary: 'Retrieve an account',
-    request: { params: idParam('acct_01jd8x3k5w9q4r7t2m6n0p8s1v') },
+    request: { params: idParam('account') },
     responses: { 200: jsonResponse(AccountSchema, 'The account') },
   },
   { scopes: ['accounts:admin'] },

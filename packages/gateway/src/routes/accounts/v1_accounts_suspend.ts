@@ -13,7 +13,7 @@ export const route = defineRoute(
     summary: 'Suspend an account',
     description:
       'Suspended accounts get 403 `account_suspended` on every route but `/v1/me`. The platform account cannot be suspended. Repeating the call changes nothing.',
-    request: { params: idParam('acct_01jd8x3k5w9q4r7t2m6n0p8s1v') },
+    request: { params: idParam('account') },
     responses: { 200: jsonResponse(AccountSchema, 'The account') },
   },
   { scopes: ['accounts:admin'] },

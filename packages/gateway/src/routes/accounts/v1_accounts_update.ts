@@ -12,7 +12,7 @@ export const route = defineRoute(
     tags: ['Accounts'],
     operationId: 'updateAccount',
     summary: 'Update an account (name, contact e-mail, tier, metadata)',
-    request: { params: idParam('acct_01jd8x3k5w9q4r7t2m6n0p8s1v'), body: jsonBody(AccountUpdateSchema) },
+    request: { params: idParam('account'), body: jsonBody(AccountUpdateSchema) },
     responses: { 200: jsonResponse(AccountSchema, 'The updated account') },
   },
   { scopes: ['accounts:admin'] },

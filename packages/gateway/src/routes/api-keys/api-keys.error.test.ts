@@ -141,12 +141,20 @@ describe('api keys: bad input on rotate, list and usage', () => {
       ['POST', `/v1/api-keys/${id}/rotate`, { gracePeriodSeconds: 0 }],
       ['POST', `/v1/api-keys/${id}/revoke`, undefined],
       ['GET', `/v1/api-keys/${id}/usage`, undefined],
-      ['GET', '/v1/api-keys/cus_01jd8x3k5w9q4r7t2m6n0p8s1v', undefined],
     ] as const;
     for (const [method, path, body] of calls) {
       const res = await gw.request(method, path, { key: partner.key, body });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body.code).toBe('not_found');
+    }
+  });
+
+  it('400 naming path.id for an id of another kind or no id at all (never a lookup)', async () => {
+    for (const bad of ['cus_01jd8x3k5w9q4r7t2m6n0p8s1v', 'key_x', 'key_x%00', 'KEY_01JD8X3K5W9Q4R7T2M6N0P8S1V']) {
+      const res = await gw.request('GET', `/v1/api-keys/${bad}/usage`, { key: partner.key });
+      expect(res.status, bad).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.errors[0].path).toBe('path.id');
     }
   });
 });

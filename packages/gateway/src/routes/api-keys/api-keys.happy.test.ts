@@ -358,8 +358,12 @@ describe('api keys: usage', () => {
     const limited = created.body;
     const statuses: number[] = [];
     statuses.push((await me(limited.secret)).status);
-    statuses.push((await gw.request('GET', '/v1/customers/cus_missing', { key: limited.secret })).status);
-    statuses.push((await gw.request('GET', '/v1/api-keys/key_missing', { key: limited.secret })).status);
+    statuses.push(
+      (await gw.request('GET', '/v1/customers/cus_01jd8x3k5w9q4r7t2m6n0p8s1v', { key: limited.secret })).status,
+    );
+    statuses.push(
+      (await gw.request('GET', '/v1/api-keys/key_01jd8x3k5w9q4r7t2m6n0p8s1v', { key: limited.secret })).status,
+    );
     const blocked = await me(limited.secret);
     statuses.push(blocked.status);
     statuses.push((await gw.request('GET', '/v1/customers', { key: limited.secret })).status);

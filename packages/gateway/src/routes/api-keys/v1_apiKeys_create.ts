@@ -14,7 +14,7 @@ export const route = defineRoute(
     operationId: 'createApiKey',
     summary: 'Create an API key',
     description:
-      'Creates a key in the caller’s mode (test or live) for the caller’s account, or for the account in `Lendwire-Account` when a platform key acts for it. The response holds `secret`, shown this once. A key can grant only scopes its creator holds; only platform keys can set a per-key `rateLimit`.',
+      'Creates a key in the caller’s mode (test or live) for the caller’s account, or for the account in `Lendwire-Account` when a platform key acts for it. The response holds `secret`, shown this once. A key can grant only scopes its creator holds; only platform keys with `accounts:admin` can set a per-key `rateLimit`.',
     request: { body: jsonBody(ApiKeyCreateSchema) },
     responses: { 201: jsonResponse(ApiKeyWithSecretSchema, 'The new key, with its secret (shown once)') },
   },
@@ -25,14 +25,13 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const auth = c.get('auth');
   const body = c.req.valid('json');
   assertHoldsScopesOf(auth, body.scopes, 'grant');
-  // A per-key limit is its own budget: letting partners set one would let them multiply their tier.
-  if (body.rateLimit && !auth.keyAccount.platform) {
+  // A per-key limit is its own budget, possibly far above any tier: only the platform's account
+  // administrators may grant one (a platform key with just keys:write may not).
+  if (body.rateLimit && !(auth.keyAccount.platform && auth.scopes.has('accounts:admin'))) {
     throw new ApiError(
       'insufficient_scope',
-      'Only platform keys can set a per-key rateLimit; partner keys share their tier',
-      {
-        requiredScope: 'accounts:admin',
-      },
+      'Setting a per-key rateLimit needs a platform key with accounts:admin; other keys share their account’s tier',
+      { requiredScope: 'accounts:admin' },
     );
   }
   const key = await c.get('deps').services.apiKeys.create(auth.tenant, body);

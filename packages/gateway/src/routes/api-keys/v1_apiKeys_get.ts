@@ -12,7 +12,7 @@ export const route = defineRoute(
     tags: ['API keys'],
     operationId: 'getApiKey',
     summary: 'Retrieve an API key',
-    request: { params: idParam('key_01jd8x3k5w9q4r7t2m6n0p8s1v') },
+    request: { params: idParam('apiKey') },
     responses: { 200: jsonResponse(ApiKeySchema, 'The key (never its secret)') },
   },
   { scopes: ['keys:read'] },

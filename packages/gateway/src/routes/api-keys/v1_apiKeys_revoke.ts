@@ -15,7 +15,7 @@ export const route = defineRoute(
     summary: 'Revoke an API key',
     description:
       'Every secret of the key gets 401 `api_key_revoked` at once on this gateway instance (within the 30 s key cache on others). Revoking twice is harmless. The calling key must hold every scope of the key it revokes.',
-    request: { params: idParam('key_01jd8x3k5w9q4r7t2m6n0p8s1v') },
+    request: { params: idParam('apiKey') },
     responses: { 200: jsonResponse(ApiKeySchema, 'The revoked key') },
   },
   { scopes: ['keys:write'] },

@@ -15,7 +15,7 @@ export const route = defineRoute(
     summary: 'Rotate an API key',
     description:
       'Issues a new secret (returned once). The old secret keeps working for `gracePeriodSeconds` (default 0), then gets 401 `api_key_expired`. Id, scopes, limits and usage stay with the key. The calling key must hold every scope of the key it rotates.',
-    request: { params: idParam('key_01jd8x3k5w9q4r7t2m6n0p8s1v'), body: jsonBody(ApiKeyRotateSchema) },
+    request: { params: idParam('apiKey'), body: jsonBody(ApiKeyRotateSchema) },
     responses: { 200: jsonResponse(ApiKeyWithSecretSchema, 'The key with its new secret (shown once)') },
   },
   { scopes: ['keys:write'], cost: 5, sensitiveResponse: true },

@@ -14,7 +14,7 @@ export const route = defineRoute(
     summary: 'Daily usage of an API key',
     description: 'Requests, 4xx, 5xx and 429 responses per UTC day, newest first.',
     request: {
-      params: idParam('key_01jd8x3k5w9q4r7t2m6n0p8s1v'),
+      params: idParam('apiKey'),
       query: z.object({ days: z.coerce.number().int().min(1).max(90).default(30) }),
     },
     responses: { 200: jsonResponse(ApiKeyUsageSchema, 'Usage per day') },

@@ -53,10 +53,10 @@ describe('customers: bad input', () => {
   });
 
   it('404 not_found for an unknown customer on GET and PATCH', async () => {
-    const get = await gw.request('GET', '/v1/customers/cus_doesnotexist', { key: partner.key });
+    const get = await gw.request('GET', '/v1/customers/cus_01jd8x3k5w9q4r7t2m6n0p8s1v', { key: partner.key });
     expect(get.status).toBe(404);
     expect(get.body.code).toBe('not_found');
-    const patch = await gw.request('PATCH', '/v1/customers/cus_doesnotexist', {
+    const patch = await gw.request('PATCH', '/v1/customers/cus_01jd8x3k5w9q4r7t2m6n0p8s1v', {
       key: partner.key,
       body: { name: 'x' },
     });

@@ -12,7 +12,7 @@ export const route = defineRoute(
     tags: ['Customers'],
     operationId: 'getCustomer',
     summary: 'Retrieve a customer',
-    request: { params: idParam('cus_01jd8x3k5w9q4r7t2m6n0p8s1v') },
+    request: { params: idParam('customer') },
     responses: { 200: jsonResponse(CustomerSchema, 'The customer') },
   },
   { scopes: ['customers:read'] },

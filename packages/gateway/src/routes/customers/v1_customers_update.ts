@@ -13,7 +13,7 @@ export const route = defineRoute(
     operationId: 'updateCustomer',
     summary: 'Update a customer',
     description: 'Only the fields sent change; `null` clears `email` or `phone`.',
-    request: { params: idParam('cus_01jd8x3k5w9q4r7t2m6n0p8s1v'), body: jsonBody(CustomerUpdateSchema) },
+    request: { params: idParam('customer'), body: jsonBody(CustomerUpdateSchema) },
     responses: { 200: jsonResponse(CustomerSchema, 'The updated customer') },
   },
   { scopes: ['customers:write'] },

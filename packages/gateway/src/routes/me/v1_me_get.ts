@@ -16,7 +16,7 @@ export const route = defineRoute(
       'The calling key, its account, effective scopes, tier and rate limit. Served to suspended accounts too.',
     responses: { 200: jsonResponse(MeSchema, 'The calling key and account') },
   },
-  { scopes: [], allowSuspended: true },
+  { anyValidKey: true, allowSuspended: true },
 );
 
 export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
