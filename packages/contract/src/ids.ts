@@ -25,6 +25,8 @@ export const ID_PREFIXES = {
   attempt: 'atm',
   creditAssessment: 'ca',
   request: 'req',
+  /** Internal: a ledger account (wallet sides and system accounts). Never in a public response. */
+  ledgerAccount: 'lac',
 } as const;
 
 /** A resource kind that has an id prefix. */

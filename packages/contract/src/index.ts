@@ -1,4 +1,5 @@
 export * from './bounded.js';
+export * from './events.js';
 export * from './ids.js';
 export * from './keys.js';
 export * from './money.js';
@@ -6,6 +7,10 @@ export * from './pagination.js';
 export * from './problem.js';
 export * from './resources/account.js';
 export * from './resources/api-key.js';
+export * from './resources/bank-account.js';
 export * from './resources/customer.js';
 export * from './resources/me.js';
+export * from './resources/test-helpers.js';
+export * from './resources/wallet.js';
+export * from './resources/withdrawal.js';
 export * from './scopes.js';

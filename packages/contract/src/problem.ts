@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   account_suspended: 403,
   account_header_not_allowed: 403,
   platform_scope_not_allowed: 403,
+  // Only for test-mode helpers (`/v1/test-helpers/*`): a live key asking for them is refused, not
+  // misrouted, so the integrator learns the route exists but needs a test key.
+  test_mode_only: 403,
   not_found: 404,
   route_not_found: 404,
   method_not_allowed: 405,
@@ -27,6 +30,9 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   unprocessable: 422,
+  // The wallet's `available` balance cannot cover the amount plus fee: a business refusal, not bad
+  // input, so its own code lets integrators branch on it (e.g. prompt to fund the wallet).
+  insufficient_funds: 422,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,

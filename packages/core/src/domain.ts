@@ -33,3 +33,57 @@ export {
 } from './services/idempotency.js';
 export { type CreateServicesOptions, createServices, type Services } from './services/index.js';
 export { type PageParams, toPage } from './services/pagination.js';
+export {
+  createEventsService,
+  EVENTS_API_VERSION,
+  type EventRequest,
+  type EventsService,
+  toEvent,
+} from './services/events.js';
+export {
+  createLedgerService,
+  type Entry,
+  InsufficientFundsError,
+  type LedgerService,
+  type PostingInput,
+  type PostingResult,
+  rowsOf,
+  type SystemAccountKind,
+  systemAccountId,
+} from './services/ledger.js';
+export {
+  createWalletsService,
+  toWallet,
+  toWalletTransaction,
+  type WalletRecord,
+  type WalletsService,
+  type WalletTransactionRecord,
+} from './services/wallets.js';
+export { createBankAccountsService, type BankAccountsService, toBankAccount } from './services/bank-accounts.js';
+export {
+  createWithdrawalsService,
+  PAYOUT_ATTEMPTS,
+  PAYOUT_JOB,
+  toWithdrawal,
+  withdrawalFee,
+  type WithdrawalsService,
+} from './services/withdrawals.js';
+export { type Enqueue, type FeeSchedule, inTransaction } from './services/context.js';
+export { DEFAULT_WITHDRAWAL_FEE } from './services/index.js';
+export {
+  createSecretBox,
+  generateEncryptionKey,
+  parseEncryptionKey,
+  type SecretBox,
+} from './crypto/secret-box.js';
+export {
+  createRailSimulator,
+  MAGIC_VALUES,
+  memoryPayoutBook,
+  type PaymentRail,
+  type PayoutBook,
+  type PayoutInput,
+  type PayoutResult,
+  type ResolveResult,
+} from './rail/index.js';
+export { dbPayoutBook } from './rail/db-book.js';

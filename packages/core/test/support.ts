@@ -1,4 +1,15 @@
-import { createDb, createServices, type DbHandle, type Services } from '../src/index.js';
+import {
+  createDb,
+  createSecretBox,
+  createServices,
+  type DbHandle,
+  generateEncryptionKey,
+  parseEncryptionKey,
+  type Services,
+} from '../src/index.js';
+
+/** A fresh encryption key per store, as the embedded default generates one per data dir. */
+const secretBox = () => createSecretBox(parseEncryptionKey(generateEncryptionKey()));
 
 /** A store for one test file: PGlite in memory, or a fresh database on the Postgres server under test. */
 export interface TestStore {
@@ -52,7 +63,7 @@ export async function openTestStore(options: { clock?: TestClock } = {}): Promis
     const handle = await createDb({ databaseUrl: dbUrl.toString(), maxConnections: 5 });
     return {
       handle,
-      services: createServices({ db: handle.db, now: clock.now }),
+      services: createServices({ db: handle.db, now: clock.now, secretBox: secretBox() }),
       clock,
       close: async () => {
         await handle.close();
@@ -62,5 +73,10 @@ export async function openTestStore(options: { clock?: TestClock } = {}): Promis
     };
   }
   const handle = await createDb({ dataDir: ':memory:' });
-  return { handle, services: createServices({ db: handle.db, now: clock.now }), clock, close: () => handle.close() };
+  return {
+    handle,
+    services: createServices({ db: handle.db, now: clock.now, secretBox: secretBox() }),
+    clock,
+    close: () => handle.close(),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Services, UsageIncrement } from '@lendwire/core';
-import type { Logger } from './logger.js';
+import { type Logger, loggableError } from './logger.js';
 
 /**
  * Counts requests per key per UTC day in memory and writes them in batches, so usage tracking adds
@@ -69,7 +69,7 @@ export class UsageRecorder {
             cur.rateLimited += inc.rateLimited;
           }
         }
-        this.logger.error('usage flush failed', { error: String(error) });
+        this.logger.error('usage flush failed', loggableError(error));
       })
       .finally(() => {
         this.flushing = null;

@@ -1,6 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Db } from '../db/index.js';
+import type { PaymentRail } from '../rail/index.js';
 
 /** Hex SHA-256 of a string. Injected so Node can use its native hash and the edge a pure-JS one. */
 export type Hasher = (input: string) => string;
@@ -8,12 +10,29 @@ export type Hasher = (input: string) => string;
 /** SHA-256 in pure JavaScript (@noble/hashes): synchronous and available on every runtime. */
 export const sha256Hex: Hasher = (input) => bytesToHex(sha256(utf8ToBytes(input)));
 
-/** What every service needs: the database, the clock and the hasher. */
+/** Enqueues a durable job on the given database handle (a transaction: the job commits with it). */
+export type Enqueue = (db: Db, name: string, data: object, options?: { startAfter?: Date }) => Promise<unknown>;
+
+/** Withdrawal fee: `flat + amount × bps / 10,000`, at most `cap` (all minor units). */
+export interface FeeSchedule {
+  flat: number;
+  bps: number;
+  cap: number | null;
+}
+
+/** What every service needs: the database, the clock and the hasher, and the money core's parts. */
 export interface ServiceContext {
   db: Db;
   /** Current time; tests inject a controllable clock. */
   now: () => Date;
   hash: Hasher;
+  /** Encrypts bank account numbers at rest (required for bank accounts). */
+  secretBox?: SecretBox | undefined;
+  /** The payment rail (default: the simulator, with its books in the database). */
+  rail?: PaymentRail | undefined;
+  /** Enqueues jobs (payouts); without it, withdrawals are created but nothing pays them out. */
+  enqueue?: Enqueue | undefined;
+  withdrawalFee?: FeeSchedule | undefined;
 }
 
 /** The tenant a query runs for: every read and write is scoped by account and mode. */
@@ -25,7 +44,13 @@ export interface TenantScope {
 /** A service-level error the gateway maps to a problem response. */
 export class ServiceError extends Error {
   constructor(
-    readonly code: 'not_found' | 'state_conflict' | 'unprocessable' | 'platform_scope_not_allowed',
+    readonly code:
+      | 'not_found'
+      | 'state_conflict'
+      | 'unprocessable'
+      | 'platform_scope_not_allowed'
+      | 'insufficient_funds'
+      | 'test_mode_only',
     message: string,
   ) {
     super(message);
@@ -36,4 +61,13 @@ export class ServiceError extends Error {
 /** ISO 8601 UTC string of a date, or null. */
 export function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;
+}
+
+/**
+ * Runs `fn` on a context bound to one transaction (a savepoint when `ctx.db` already is one), so a
+ * service's state change and the events and postings it writes through other services commit
+ * together.
+ */
+export function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
+  return ctx.db.transaction((tx) => fn({ ...ctx, db: tx as unknown as Db }));
 }

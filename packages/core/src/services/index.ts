@@ -1,9 +1,17 @@
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Db } from '../db/index.js';
-import { createAccountsService } from './accounts.js';
-import { createApiKeysService } from './api-keys.js';
-import { type Hasher, type ServiceContext, sha256Hex } from './context.js';
-import { createCustomersService } from './customers.js';
-import { createIdempotencyService } from './idempotency.js';
+import { dbPayoutBook } from '../rail/db-book.js';
+import { createRailSimulator, type PaymentRail } from '../rail/index.js';
+import { type AccountsService, createAccountsService } from './accounts.js';
+import { type ApiKeysService, createApiKeysService } from './api-keys.js';
+import { type BankAccountsService, createBankAccountsService } from './bank-accounts.js';
+import { type Enqueue, type FeeSchedule, type Hasher, type ServiceContext, sha256Hex } from './context.js';
+import { type CustomersService, createCustomersService } from './customers.js';
+import { createEventsService, type EventsService } from './events.js';
+import { createIdempotencyService, type IdempotencyService } from './idempotency.js';
+import { createLedgerService, type LedgerService } from './ledger.js';
+import { createWalletsService, type WalletsService } from './wallets.js';
+import { createWithdrawalsService, type WithdrawalsService } from './withdrawals.js';
 
 /** Options of {@link createServices}. */
 export interface CreateServicesOptions {
@@ -12,14 +20,46 @@ export interface CreateServicesOptions {
   now?: () => Date;
   /** Hex SHA-256; default pure-JS. The Node entry passes `node:crypto`'s. */
   hash?: Hasher;
+  secretBox?: SecretBox;
+  rail?: PaymentRail;
+  enqueue?: Enqueue;
+  withdrawalFee?: FeeSchedule;
+}
+
+/** Default withdrawal fee: ₦10 (1,000 kobo) plus 0.25 %, at most 100,000 minor units. */
+export const DEFAULT_WITHDRAWAL_FEE: FeeSchedule = { flat: 1_000, bps: 25, cap: 100_000 };
+
+/** All domain services, over one database handle (the pool, or one transaction). */
+export interface Services {
+  ctx: ServiceContext;
+  accounts: AccountsService;
+  apiKeys: ApiKeysService;
+  customers: CustomersService;
+  idempotency: IdempotencyService;
+  ledger: LedgerService;
+  wallets: WalletsService;
+  events: EventsService;
+  bankAccounts: BankAccountsService;
+  withdrawals: WithdrawalsService;
+  /**
+   * Runs `fn` with every service bound to one database transaction (a savepoint when this is
+   * already a transaction): one business action, one transaction. The state change, its ledger
+   * postings, its events and the jobs it enqueues (pass `tx.ctx.db` to the queue) commit together,
+   * or a throw rolls them all back.
+   */
+  transaction<T>(fn: (tx: Services) => Promise<T>): Promise<T>;
 }
 
 /** Builds every domain service over one database. */
-export function createServices(options: CreateServicesOptions) {
+export function createServices(options: CreateServicesOptions): Services {
   const ctx: ServiceContext = {
     db: options.db,
     now: options.now ?? (() => new Date()),
     hash: options.hash ?? sha256Hex,
+    secretBox: options.secretBox,
+    rail: options.rail ?? createRailSimulator(dbPayoutBook(options.db, options.now)),
+    enqueue: options.enqueue,
+    withdrawalFee: options.withdrawalFee ?? DEFAULT_WITHDRAWAL_FEE,
   };
   return {
     ctx,
@@ -27,8 +67,11 @@ export function createServices(options: CreateServicesOptions) {
     apiKeys: createApiKeysService(ctx),
     customers: createCustomersService(ctx),
     idempotency: createIdempotencyService(ctx),
+    ledger: createLedgerService(ctx),
+    wallets: createWalletsService(ctx),
+    events: createEventsService(ctx),
+    bankAccounts: createBankAccountsService(ctx),
+    withdrawals: createWithdrawalsService(ctx),
+    transaction: (fn) => options.db.transaction((tx) => fn(createServices({ ...options, db: tx as unknown as Db }))),
   };
 }
-
-/** All domain services. */
-export type Services = ReturnType<typeof createServices>;

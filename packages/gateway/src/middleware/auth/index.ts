@@ -23,7 +23,7 @@ export function clientIpResolver(trustedHeader?: string): ClientIpResolver {
       const last = value?.slice(value.lastIndexOf(',') + 1).trim();
       // Anything but an address is no address: junk must not buy a fresh failed-auth budget per
       // value, nor be echoed back.
-      return last && last.length <= 64 && parseIp(last) ? last : undefined;
+      return last && last.length <= 64 && !last.includes('%') && parseIp(last) ? last : undefined;
     }
     const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
     return env?.incoming?.socket?.remoteAddress;
