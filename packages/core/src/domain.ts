@@ -3,8 +3,26 @@
  * (`createDb` loads PGlite, postgres.js and migration files through Node APIs). The gateway's app
  * module imports from here so it bundles for Workers; the package root adds `createDb`.
  */
+
+export {
+  createSecretBox,
+  generateEncryptionKey,
+  parseEncryptionKey,
+  type SecretBox,
+} from './crypto/secret-box.js';
 export type { Db } from './db/index.js';
 export * as schema from './db/schema.js';
+export { dbPayoutBook } from './rail/db-book.js';
+export {
+  createRailSimulator,
+  MAGIC_VALUES,
+  memoryPayoutBook,
+  type PaymentRail,
+  type PayoutBook,
+  type PayoutInput,
+  type PayoutResult,
+  type ResolveResult,
+} from './rail/index.js';
 export { type AccountsService, createAccountsService, toAccount } from './services/accounts.js';
 export {
   type ApiKeysService,
@@ -13,8 +31,12 @@ export {
   toApiKey,
   type UsageIncrement,
 } from './services/api-keys.js';
+export { type BankAccountsService, createBankAccountsService, toBankAccount } from './services/bank-accounts.js';
 export {
+  type Enqueue,
+  type FeeSchedule,
   type Hasher,
+  inTransaction,
   iso,
   type ServiceContext,
   ServiceError,
@@ -22,6 +44,13 @@ export {
   type TenantScope,
 } from './services/context.js';
 export { type CustomersService, createCustomersService, toCustomer } from './services/customers.js';
+export {
+  createEventsService,
+  EVENTS_API_VERSION,
+  type EventRequest,
+  type EventsService,
+  toEvent,
+} from './services/events.js';
 export {
   type BeginResult,
   createIdempotencyService,
@@ -31,15 +60,7 @@ export {
   type IdempotentRequest,
   type StoredResponse,
 } from './services/idempotency.js';
-export { type CreateServicesOptions, createServices, type Services } from './services/index.js';
-export { type PageParams, toPage } from './services/pagination.js';
-export {
-  createEventsService,
-  EVENTS_API_VERSION,
-  type EventRequest,
-  type EventsService,
-  toEvent,
-} from './services/events.js';
+export { type CreateServicesOptions, createServices, DEFAULT_WITHDRAWAL_FEE, type Services } from './services/index.js';
 export {
   createLedgerService,
   type Entry,
@@ -51,6 +72,7 @@ export {
   type SystemAccountKind,
   systemAccountId,
 } from './services/ledger.js';
+export { type PageParams, toPage } from './services/pagination.js';
 export {
   createWalletsService,
   toWallet,
@@ -59,31 +81,11 @@ export {
   type WalletsService,
   type WalletTransactionRecord,
 } from './services/wallets.js';
-export { createBankAccountsService, type BankAccountsService, toBankAccount } from './services/bank-accounts.js';
 export {
   createWithdrawalsService,
   PAYOUT_ATTEMPTS,
   PAYOUT_JOB,
   toWithdrawal,
-  withdrawalFee,
   type WithdrawalsService,
+  withdrawalFee,
 } from './services/withdrawals.js';
-export { type Enqueue, type FeeSchedule, inTransaction } from './services/context.js';
-export { DEFAULT_WITHDRAWAL_FEE } from './services/index.js';
-export {
-  createSecretBox,
-  generateEncryptionKey,
-  parseEncryptionKey,
-  type SecretBox,
-} from './crypto/secret-box.js';
-export {
-  createRailSimulator,
-  MAGIC_VALUES,
-  memoryPayoutBook,
-  type PaymentRail,
-  type PayoutBook,
-  type PayoutInput,
-  type PayoutResult,
-  type ResolveResult,
-} from './rail/index.js';
-export { dbPayoutBook } from './rail/db-book.js';

@@ -5,7 +5,7 @@ import { createDb, createServices, DataDirLockedError, ServiceError } from '@len
 import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createJsonLogger } from './logger.js';
-import { nodeSha256Hex, startGateway } from './node/index.js';
+import { nodeSha256Hex, type RootKeyResult, startGateway } from './node/index.js';
 import { openApiDocument } from './routes/service/openapi.js';
 
 const USAGE = `Usage: lendwire <command>
@@ -22,6 +22,26 @@ Commands:
 function fail(message: string): never {
   process.stderr.write(`lendwire: ${message}\n`);
   process.exit(1);
+}
+
+/**
+ * What `start` says about the root key. A freshly generated key is printed only to a terminal: in
+ * production stdout goes to the logs, and a key in the logs is a key anyone reading them holds.
+ */
+function rootKeyNotice(rootKey: RootKeyResult, url: string, tty: boolean): string {
+  const { generatedSecret: secret, file } = rootKey;
+  const tryIt = `  Try: curl -H "Authorization: Bearer ${file ? `$(cat ${file})` : '<root key>'}" ${url}/v1/me\n\n`;
+  if (secret && tty) {
+    const where = file ? `kept in ${file} with mode 0600` : 'kept nowhere: the store is in memory';
+    return `\n  Root key (shown once, ${where}):\n\n    ${secret}\n\n${tryIt}`;
+  }
+  if (secret && file) {
+    return `\n  Root key generated and kept in ${file} (mode 0600); read it from there: it is not printed because stdout is not a terminal.\n\n${tryIt}`;
+  }
+  if (secret) {
+    return '\n  Root key generated but not shown: stdout is not a terminal, and with an in-memory store (LENDWIRE_DATA_DIR=:memory:) it is kept nowhere. Set LENDWIRE_ROOT_KEY to a key of yours (generate one with `lendwire keys generate`) and start again.\n\n';
+  }
+  return rootKey.source === 'file' ? `\n  Root key: in ${file}\n` : '';
 }
 
 async function main(argv: string[]) {
@@ -84,15 +104,6 @@ async function main(argv: string[]) {
   }
   if (command === 'start') {
     const running = await startGateway(config);
-    const { rootKey } = running;
-    if (rootKey.generatedSecret) {
-      process.stdout.write(
-        `\n  Root key (shown once${rootKey.file ? `, kept in ${rootKey.file} with mode 0600` : ''}):\n\n    ${rootKey.generatedSecret}\n\n  Try: curl -H "Authorization: Bearer $(cat ${rootKey.file ?? '<root key>'})" ${running.url}/v1/me\n\n`,
-      );
-    } else if (rootKey.source === 'file') {
-      process.stdout.write(`\n  Root key: in ${rootKey.file}\n`);
-    }
-    process.stdout.write(`  Lendwire gateway on ${running.url}  (API reference: ${running.url}/docs)\n\n`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -108,8 +119,11 @@ async function main(argv: string[]) {
         },
       );
     };
+    // Before saying it listens: a supervisor may send SIGTERM as soon as it reads that line.
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    process.stdout.write(rootKeyNotice(running.rootKey, running.url, process.stdout.isTTY === true));
+    process.stdout.write(`  Lendwire gateway on ${running.url}  (API reference: ${running.url}/docs)\n\n`);
     return;
   }
   fail(`unknown command ${argv.join(' ')}\n\n${USAGE}`);

@@ -1,4 +1,5 @@
 import { parseApiKey, type Tier } from '@lendwire/contract';
+import { parseEncryptionKey } from '@lendwire/core/domain';
 import { z } from 'zod';
 
 /** Requests allowed per window for one rate-limit tier. */
@@ -33,6 +34,17 @@ export const ConfigSchema = z.object({
   LENDWIRE_ROOT_KEY: z
     .string()
     .refine((k) => parseApiKey(k).ok, 'must be a well-formed Lendwire key (run `lendwire keys generate`)')
+    .optional(),
+  LENDWIRE_ENCRYPTION_KEY: z
+    .string()
+    .refine((k) => {
+      try {
+        parseEncryptionKey(k);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)')
     .optional(),
   REDIS_URL: z
     .string()

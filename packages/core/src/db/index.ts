@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 
@@ -23,6 +24,14 @@ export interface DbHandle {
   db: Db;
   /** `pglite` or `postgres`. */
   kind: 'pglite' | 'postgres';
+  /**
+   * The PGlite instance under `db` (embedded store only). Libraries that bring their own adapter, such
+   * as pg-boss, must share it: PGlite is one connection, and a second instance on the same data would
+   * lose writes.
+   */
+  pglite?: PGlite;
+  /** The server's URL (Postgres only), for libraries that open their own pool, such as pg-boss. */
+  databaseUrl?: string;
   /** Runs a trivial query; used by `/readyz`. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +75,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     return {
       db,
       kind: 'postgres',
+      databaseUrl: options.databaseUrl,
       ping: async () => {
         await client`select 1`;
       },
@@ -92,6 +102,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   return {
     db,
     kind: 'pglite',
+    pglite: client,
     ping: async () => {
       await client.query('select 1');
     },

@@ -117,7 +117,8 @@ export function createBankAccountsService(ctx: ServiceContext) {
           .where(and(owned(scope), eq(bankAccounts.id, id), eq(bankAccounts.status, 'verified')))
           .returning();
         if (!row) {
-          await service.get(scope, id); // 404 when it is not this tenant's
+          // On the transaction's connection (PGlite has one): 404 when it is not this tenant's.
+          await createBankAccountsService(tx).get(scope, id);
           throw new ServiceError('state_conflict', `Bank account ${id} is already removed`);
         }
         const account = toBankAccount(row);

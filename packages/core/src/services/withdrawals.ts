@@ -199,7 +199,7 @@ export function createWithdrawalsService(ctx: ServiceContext) {
         const ledger = createLedgerService(tx);
         if (result.status === 'succeeded') {
           const done = await transition(tx, row.id, 'processing', 'succeeded');
-          if (!done) return (await service.get(scope, row.id)).status;
+          if (!done) return (await createWithdrawalsService(tx).get(scope, row.id)).status;
           const entries = [
             { ledgerAccountId: wallet.pendingAccountId, amount: -total, currency: row.currency },
             {
@@ -231,7 +231,7 @@ export function createWithdrawalsService(ctx: ServiceContext) {
           failureCode: result.code,
           failureMessage: result.message,
         });
-        if (!failed) return (await service.get(scope, row.id)).status;
+        if (!failed) return (await createWithdrawalsService(tx).get(scope, row.id)).status;
         await ledger.post({
           reference: `${row.id}:release`,
           type: 'withdrawal_released',

@@ -1,12 +1,23 @@
 import { hash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { generateApiKey, parseApiKey } from '@lendwire/contract';
-import { createDb, createServices, type DbHandle, type Services } from '@lendwire/core';
+import {
+  createDb,
+  createSecretBox,
+  createServices,
+  type DbHandle,
+  generateEncryptionKey,
+  parseEncryptionKey,
+  type SecretBox,
+  type Services,
+} from '@lendwire/core';
 import { createGateway, type Gateway } from '../app.js';
 import { type Config, ConfigError, tierLimits } from '../config.js';
-import { createJsonLogger, type Logger } from '../logger.js';
+import { createJsonLogger, type Logger, loggableError } from '../logger.js';
 import { clientIpResolver } from '../middleware/auth/index.js';
 import { createMemoryRateLimiter } from '../rate-limit/memory.js';
 import type { RateLimiter } from '../rate-limit/types.js';
@@ -71,6 +82,126 @@ export async function bootstrapRootKey(config: Config, services: Services): Prom
   return { source: 'generated', keyId: key.id, generatedSecret: secret, ...(file ? { file } : {}) };
 }
 
+/**
+ * Bounds on reading and dropping the rest of a request body after an answer sent before it was read, so
+ * the client finishes sending and reads the answer rather than a reset.
+ */
+interface BodyDrain {
+  /** A rest of at most this many bytes is dropped on a connection that stays alive. */
+  keepAliveBytes: number;
+  /** Past that, `Connection: close`, and at most this many bytes are read and dropped (then close). */
+  maxBytes: number;
+  /** ... and the connection is kept at most this long after the answer (then close). */
+  maxMs: number;
+  /** Connections draining now: nothing of ours is left on them, so shutdown closes them at once. */
+  sockets: Set<Socket>;
+}
+
+/**
+ * Node's response class for the gateway's server: it makes answers sent before the request body was read
+ * reach the client.
+ *
+ * The app answers a body over the limit with a 413 as soon as it knows (from Content-Length, or once the
+ * limit is passed), and a bad key with a 401, without reading the rest of the body. Left alone, Node keeps
+ * the connection alive with the rest of the body stuck behind the Web stream the app read from (it pauses
+ * the request when its queue is full), and @hono/node-server closes the socket 500 ms later. A socket closed
+ * with unread data is reset: the client still writing its body, or the request it queued next on that
+ * connection, gets "other side closed"/ECONNRESET instead of the answer.
+ *
+ * So the unread rest of a body is dropped after the answer. When it may be large (a body still coming with
+ * a Content-Length over {@link BodyDrain.keepAliveBytes}, or chunked), the answer says `Connection: close`,
+ * and the server half-closes and drops what comes within the {@link BodyDrain} bounds, so the client
+ * finishes writing and reads the answer, then closes the socket. (`req.complete` alone cannot tell: Node
+ * runs the app's promise jobs between the last chunk of a body and marking the request complete.)
+ */
+function gatewayServerResponse(drain: BodyDrain): typeof ServerResponse {
+  type HeadersArg = OutgoingHttpHeaders | OutgoingHttpHeader[];
+  // Node's type wants a class generic in its request type; this one only ever sees IncomingMessage.
+  return class GatewayServerResponse extends ServerResponse<IncomingMessage> {
+    override writeHead(statusCode: number, reason?: string | HeadersArg, headers?: HeadersArg): this {
+      const req = this.req;
+      // GET and HEAD carry no body: the hot path pays these two comparisons.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !req.readableEnded) dropUnreadBody(this, drain);
+      // Node takes (status, headers) and (status, reason, headers) alike: a string reason tells them apart.
+      return super.writeHead(statusCode, reason as string, headers);
+    }
+  } as typeof ServerResponse;
+}
+
+function dropUnreadBody(res: ServerResponse<IncomingMessage>, drain: BodyDrain): void {
+  const req = res.req;
+  const length = req.headers['transfer-encoding']
+    ? Number.POSITIVE_INFINITY
+    : Number(req.headers['content-length'] ?? 0);
+  if (req.complete || length <= drain.keepAliveBytes) res.once('finish', () => dropBody(req));
+  else closeAfterDraining(res, drain);
+}
+
+/** Lets the rest of a request body flow into nothing, away from the app's stream that keeps pausing it. */
+function dropBody(req: IncomingMessage): void {
+  req.removeAllListeners('data');
+  req.resume();
+}
+
+function closeAfterDraining(res: ServerResponse<IncomingMessage>, drain: BodyDrain): void {
+  const socket = res.req.socket;
+  if (socket.destroyed) return;
+  res.setHeader('connection', 'close');
+  // After a `Connection: close` answer Node calls destroySoon(): FIN, then destroy once the answer is
+  // flushed, unread body or not (and @hono/node-server's cleanup calls it after 500 ms). Keep the FIN,
+  // defer the destroy until the body is in.
+  socket.destroySoon = () => {
+    if (socket.writable) socket.end();
+    drainThenClose(res.req, socket, drain);
+  };
+}
+
+function drainThenClose(req: IncomingMessage, socket: Socket, drain: BodyDrain): void {
+  if (drain.sockets.has(socket) || socket.destroyed) return;
+  drain.sockets.add(socket);
+  const timer = setTimeout(() => socket.destroy(), drain.maxMs);
+  timer.unref();
+  socket.once('close', () => {
+    clearTimeout(timer);
+    drain.sockets.delete(socket);
+  });
+  // The whole body is in: close once the answer is flushed.
+  const closeSoon = () => Socket.prototype.destroySoon.call(socket);
+  if (req.readableEnded) {
+    closeSoon();
+    return;
+  }
+  let dropped = 0;
+  dropBody(req);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > drain.maxBytes) socket.destroy();
+  });
+  req.once('end', closeSoon);
+}
+
+/**
+ * The key bank account numbers are encrypted with: `LENDWIRE_ENCRYPTION_KEY`, required with
+ * `DATABASE_URL` (every instance must share it); on the embedded store without it, one is generated
+ * on first start into `<dataDir>/encryption-key` (mode 0600), or per process for `:memory:`.
+ * Losing it makes stored account numbers unreadable: back it up with the data.
+ */
+export function loadSecretBox(config: Config, embeddedOverride = false): SecretBox {
+  if (config.LENDWIRE_ENCRYPTION_KEY) return createSecretBox(parseEncryptionKey(config.LENDWIRE_ENCRYPTION_KEY));
+  if (config.DATABASE_URL && !embeddedOverride) {
+    throw new ConfigError(
+      'Invalid configuration: LENDWIRE_ENCRYPTION_KEY is required with DATABASE_URL (32 bytes, e.g. `openssl rand -base64 32`)',
+    );
+  }
+  if (config.LENDWIRE_DATA_DIR === ':memory:') return createSecretBox(parseEncryptionKey(generateEncryptionKey()));
+  const file = join(config.LENDWIRE_DATA_DIR, 'encryption-key');
+  if (!existsSync(file)) {
+    mkdirSync(config.LENDWIRE_DATA_DIR, { recursive: true });
+    writeFileSync(file, `${generateEncryptionKey()}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return createSecretBox(parseEncryptionKey(readFileSync(file, 'utf8')));
+}
+
 /** A running gateway on Node. */
 export interface RunningGateway {
   app: Gateway;
@@ -92,6 +223,12 @@ export interface StartGatewayOptions {
   now?: () => Date;
   /** How often usage counters of a quiet instance are written (default 5000 ms). */
   usageFlushMs?: number;
+  /**
+   * How long a connection answered before its request body was read (a 413 for a body over the limit)
+   * keeps reading and dropping the rest, so the client can finish sending and read the answer, at most
+   * (default 5000 ms; at most 64 MiB are read either way).
+   */
+  bodyDrainMs?: number;
 }
 
 /** Opens the store, bootstraps the root key and serves the gateway with @hono/node-server. */
@@ -110,7 +247,14 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       dataDir: config.LENDWIRE_DATA_DIR,
     }));
   const now = options.now ?? (() => new Date());
-  const services = createServices({ db: db.db, now, hash: nodeSha256Hex });
+  let secretBox: SecretBox;
+  try {
+    secretBox = loadSecretBox(config, Boolean(options.db));
+  } catch (error) {
+    if (!options.db) await db.close();
+    throw error;
+  }
+  const services = createServices({ db: db.db, now, hash: nodeSha256Hex, secretBox });
   let rootKey: RootKeyResult;
   try {
     rootKey = await bootstrapRootKey(config, services);
@@ -133,9 +277,21 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     bodyLimit: config.LENDWIRE_BODY_LIMIT,
     clientIp: clientIpResolver(config.LENDWIRE_CLIENT_IP_HEADER),
   });
+  const drain: BodyDrain = {
+    keepAliveBytes: 64 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+    maxMs: options.bodyDrainMs ?? 5_000,
+    sockets: new Set(),
+  };
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
-      resolve({ server: s, port: info.port }),
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.PORT,
+        hostname: config.HOST,
+        serverOptions: { ServerResponse: gatewayServerResponse(drain) },
+      },
+      (info) => resolve({ server: s, port: info.port }),
     );
     s.once('error', reject);
   });
@@ -145,7 +301,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   // Idempotency records are replayable for 24 h; sweep the expired ones now and then.
   const purge = () =>
     services.idempotency.purgeExpired().catch((error: unknown) => {
-      logger.warn('idempotency purge failed', { error: String(error) });
+      logger.warn('idempotency purge failed', loggableError(error));
       return 0;
     });
   void purge();
@@ -167,9 +323,13 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         clearInterval(purgeTimer);
         clearInterval(usageTimer);
         await new Promise<void>((resolve) => {
-          const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          const closeIdle = () => {
+            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            for (const socket of drain.sockets) socket.destroy();
+          };
           // Idle keep-alive sockets would hold close() open; in-flight requests still finish, and their
-          // sockets, idle once the response is sent, are swept too (not left to the client's keep-alive).
+          // sockets, idle once the response is sent, are swept too (not left to the client's keep-alive),
+          // as are those answered early and still reading the rest of a body.
           const sweep = setInterval(closeIdle, 50);
           sweep.unref();
           server.close(() => {

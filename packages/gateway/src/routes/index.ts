@@ -12,13 +12,27 @@ import * as apiKeysList from './api-keys/v1_apiKeys_list.js';
 import * as apiKeysRevoke from './api-keys/v1_apiKeys_revoke.js';
 import * as apiKeysRotate from './api-keys/v1_apiKeys_rotate.js';
 import * as apiKeysUsage from './api-keys/v1_apiKeys_usage.js';
+import * as bankAccountsCreate from './bank-accounts/v1_bankAccounts_create.js';
+import * as bankAccountsDelete from './bank-accounts/v1_bankAccounts_delete.js';
+import * as bankAccountsGet from './bank-accounts/v1_bankAccounts_get.js';
+import * as bankAccountsList from './bank-accounts/v1_bankAccounts_list.js';
 import * as customersCreate from './customers/v1_customers_create.js';
 import * as customersGet from './customers/v1_customers_get.js';
 import * as customersList from './customers/v1_customers_list.js';
 import * as customersUpdate from './customers/v1_customers_update.js';
+import * as eventsGet from './events/v1_events_get.js';
+import * as eventsList from './events/v1_events_list.js';
+import * as eventTypesList from './events/v1_eventTypes_list.js';
 import * as meGet from './me/v1_me_get.js';
 import { registerHealth } from './service/health.js';
 import { registerOpenApi } from './service/openapi.js';
+import * as testHelpersWalletsFund from './test-helpers/v1_testHelpers_walletsFund.js';
+import * as walletsGet from './wallets/v1_wallets_get.js';
+import * as walletsList from './wallets/v1_wallets_list.js';
+import * as walletsTransactions from './wallets/v1_wallets_transactions.js';
+import * as withdrawalsCreate from './withdrawals/v1_withdrawals_create.js';
+import * as withdrawalsGet from './withdrawals/v1_withdrawals_get.js';
+import * as withdrawalsList from './withdrawals/v1_withdrawals_list.js';
 
 /** Every route of the gateway. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>) {
@@ -41,4 +55,18 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(customersList.route, customersList.handler);
   app.openapi(customersGet.route, customersGet.handler);
   app.openapi(customersUpdate.route, customersUpdate.handler);
+  app.openapi(walletsList.route, walletsList.handler);
+  app.openapi(walletsGet.route, walletsGet.handler);
+  app.openapi(walletsTransactions.route, walletsTransactions.handler);
+  app.openapi(bankAccountsCreate.route, bankAccountsCreate.handler);
+  app.openapi(bankAccountsList.route, bankAccountsList.handler);
+  app.openapi(bankAccountsGet.route, bankAccountsGet.handler);
+  app.openapi(bankAccountsDelete.route, bankAccountsDelete.handler);
+  app.openapi(withdrawalsCreate.route, withdrawalsCreate.handler);
+  app.openapi(withdrawalsList.route, withdrawalsList.handler);
+  app.openapi(withdrawalsGet.route, withdrawalsGet.handler);
+  app.openapi(eventsList.route, eventsList.handler);
+  app.openapi(eventsGet.route, eventsGet.handler);
+  app.openapi(eventTypesList.route, eventTypesList.handler);
+  app.openapi(testHelpersWalletsFund.route, testHelpersWalletsFund.handler);
 }
