@@ -73,6 +73,7 @@ export {
   systemAccountId,
 } from './services/ledger.js';
 export { type PageParams, toPage } from './services/pagination.js';
+export { createTestClockService, type TestClockService } from './services/test-clock.js';
 export {
   createWalletsService,
   toWallet,

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Tier } from '@lendwire/contract';
-import { ServiceError, type Services, sha256Hex } from '@lendwire/core/domain';
+import { ServiceError, type Services, sha256Hex, type TenantScope } from '@lendwire/core/domain';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
@@ -45,6 +45,12 @@ export interface GatewayOptions {
   bodyLimit?: number;
   /** How to find the client IP for allowlists; default socket address (Node) or a trusted header. */
   clientIp?: ClientIpResolver;
+  /**
+   * Runs a test-mode tenant's work that is due by `until` (its advanced test clock) and resolves when
+   * it is done; `POST /v1/test-helpers/clock/advance` awaits it. Without it (no workers reachable,
+   * e.g. on Workers) the clock still moves and workers pick the work up on their own schedule.
+   */
+  runDueWork?: (scope: TenantScope, until: Date) => Promise<void>;
   /** Extra readiness checks for `/readyz`, by name. */
   readiness?: Record<string, () => Promise<void>>;
 }
@@ -73,6 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     rateLimitFail: options.rateLimitFail ?? 'open',
     unauthenticatedLimit: options.unauthenticatedLimit ?? { requests: 60, windowSeconds: 60 },
     readiness: options.readiness ?? {},
+    runDueWork: options.runDueWork,
     ping: options.ping ?? (async () => {}),
     metrics: { limiterFailures: 0 },
   };

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type GrantableScope, generateApiKey, isId, ScopeSchema } from '@lendwire/contract';
-import { createDb, createServices, DataDirLockedError, ServiceError } from '@lendwire/core';
+import { createDb, createJobQueue, createServices, DataDirLockedError, ServiceError } from '@lendwire/core';
 import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createJsonLogger } from './logger.js';
 import { nodeSha256Hex, type RootKeyResult, startGateway } from './node/index.js';
+import { startWorker } from './node/worker-process.js';
 import { openApiDocument } from './routes/service/openapi.js';
 
 const USAGE = `Usage: lendwire <command>
@@ -17,6 +18,8 @@ Commands:
   keys create --account <acct_…> --scopes <a,b> [--name <n>] [--live]
                                           Create an API key for an account and print its secret once
   openapi [--out <file>]                  Print or write the OpenAPI 3.1 document
+  worker                                  Work jobs (payouts) only; run any number against DATABASE_URL
+  jobs [--failed <n>]                     Job counts per queue and state, and the newest failed jobs
 `;
 
 function fail(message: string): never {
@@ -72,6 +75,48 @@ async function main(argv: string[]) {
     const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR });
     await db.close();
     process.stdout.write(`Migrations applied (${db.kind}).\n`);
+    return;
+  }
+  if (command === 'worker') {
+    if (!config.DATABASE_URL) {
+      fail('`lendwire worker` needs DATABASE_URL: on the embedded store, `lendwire start` works the jobs itself');
+    }
+    const worker = await startWorker(config);
+    process.stdout.write(
+      `Lendwire worker ${process.pid} working jobs (${worker.db.kind}); SIGTERM stops it gracefully\n`,
+    );
+    const stop = () => {
+      worker.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    return;
+  }
+  if (command === 'jobs') {
+    const { values } = parseArgs({ args: argv.slice(1), options: { failed: { type: 'string', default: '10' } } });
+    const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR });
+    try {
+      const queue = createJobQueue(db);
+      const stats = await queue.stats();
+      process.stdout.write('queue                 created  retry  active  completed  failed  cancelled\n');
+      for (const q of stats) {
+        process.stdout.write(
+          `${q.name.padEnd(20)} ${[q.created, q.retry, q.active, q.completed, q.failed, q.cancelled].map((n) => String(n).padStart(8)).join(' ')}\n`,
+        );
+      }
+      if (stats.length === 0) process.stdout.write('(no queues yet: start the gateway or a worker once)\n');
+      const failed = await queue.failed(Number(values.failed) || 10);
+      for (const job of failed) {
+        process.stdout.write(
+          `failed ${job.name} ${job.id} after ${job.retryCount + 1} attempt(s): ${job.error ?? 'no error recorded'}\n`,
+        );
+      }
+    } finally {
+      await db.close();
+    }
     return;
   }
   if (command === 'keys' && sub === 'create') {

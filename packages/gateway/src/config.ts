@@ -53,6 +53,8 @@ export const ConfigSchema = z.object({
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   LENDWIRE_RATELIMIT_FAIL: z.enum(['open', 'closed']).default('open'),
+  /** `in-process` (default): this process also works jobs (payouts); `off`: only `lendwire worker`s do. */
+  LENDWIRE_WORKERS: z.enum(['in-process', 'off']).default('in-process'),
   LENDWIRE_RATELIMIT_TIERS: z
     .string()
     .transform((s, ctx) => {

@@ -43,6 +43,8 @@ export interface GatewayDeps {
   /** Checks for `/readyz` beyond the database and limiter (e.g. workers). */
   readiness: Record<string, () => Promise<void>>;
   ping: () => Promise<void>;
+  /** Runs a test tenant's due work (see `GatewayOptions.runDueWork`). */
+  runDueWork: ((scope: TenantScope, until: Date) => Promise<void>) | undefined;
   /** Counters exposed on `/readyz`. */
   metrics: { limiterFailures: number };
 }

@@ -1,3 +1,4 @@
+export { type DueWorkScope, runDueJobs } from './due.js';
 export {
   type CreateJobQueueOptions,
   createJobQueue,

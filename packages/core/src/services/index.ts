@@ -10,6 +10,7 @@ import { type CustomersService, createCustomersService } from './customers.js';
 import { createEventsService, type EventsService } from './events.js';
 import { createIdempotencyService, type IdempotencyService } from './idempotency.js';
 import { createLedgerService, type LedgerService } from './ledger.js';
+import { createTestClockService, type TestClockService } from './test-clock.js';
 import { createWalletsService, type WalletsService } from './wallets.js';
 import { createWithdrawalsService, type WithdrawalsService } from './withdrawals.js';
 
@@ -41,6 +42,7 @@ export interface Services {
   events: EventsService;
   bankAccounts: BankAccountsService;
   withdrawals: WithdrawalsService;
+  testClock: TestClockService;
   /**
    * Runs `fn` with every service bound to one database transaction (a savepoint when this is
    * already a transaction): one business action, one transaction. The state change, its ledger
@@ -72,6 +74,7 @@ export function createServices(options: CreateServicesOptions): Services {
     events: createEventsService(ctx),
     bankAccounts: createBankAccountsService(ctx),
     withdrawals: createWithdrawalsService(ctx),
+    testClock: createTestClockService(ctx),
     transaction: (fn) => options.db.transaction((tx) => fn(createServices({ ...options, db: tx as unknown as Db }))),
   };
 }

@@ -135,7 +135,11 @@ export function createWithdrawalsService(ctx: ServiceContext) {
         });
         const withdrawal = toWithdrawal(row!);
         await createEventsService(tx).record(scope, 'withdrawal.created', withdrawal, { request });
-        await ctx.enqueue?.(tx.db, PAYOUT_JOB, { withdrawalId: id });
+        await ctx.enqueue?.(tx.db, PAYOUT_JOB, {
+          withdrawalId: id,
+          accountId: scope.accountId,
+          livemode: scope.livemode,
+        });
         return withdrawal;
       });
     },

@@ -23,6 +23,7 @@ import { createMemoryRateLimiter } from '../rate-limit/memory.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { createUpstashRestRateLimiter } from '../rate-limit/upstash.js';
 import { createRedisRateLimiter } from './redis-adapter.js';
+import { createMoneyJobs, type MoneyJobsOptions } from './workers.js';
 
 export { createRedisRateLimiter, createRedisTcpAdapter } from './redis-adapter.js';
 
@@ -229,6 +230,8 @@ export interface StartGatewayOptions {
    * (default 5000 ms; at most 64 MiB are read either way).
    */
   bodyDrainMs?: number;
+  /** Payout job timing (tests shorten them). */
+  jobs?: Omit<MoneyJobsOptions, 'logger'>;
 }
 
 /** Opens the store, bootstraps the root key and serves the gateway with @hono/node-server. */
@@ -254,11 +257,15 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     if (!options.db) await db.close();
     throw error;
   }
-  const services = createServices({ db: db.db, now, hash: nodeSha256Hex, secretBox });
+  const jobs = createMoneyJobs(db, { logger, ...options.jobs });
+  const services = createServices({ db: db.db, now, hash: nodeSha256Hex, secretBox, enqueue: jobs.enqueue });
   let rootKey: RootKeyResult;
   try {
     rootKey = await bootstrapRootKey(config, services);
+    // Queues exist before the first request can enqueue; workers run here unless LENDWIRE_WORKERS=off.
+    await jobs.start(config.LENDWIRE_WORKERS === 'off' ? undefined : services);
   } catch (error) {
+    await jobs.stop().catch(() => {});
     if (!options.db) await db.close();
     throw error;
   }
@@ -276,6 +283,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     corsOrigins: config.LENDWIRE_CORS_ORIGINS,
     bodyLimit: config.LENDWIRE_BODY_LIMIT,
     clientIp: clientIpResolver(config.LENDWIRE_CLIENT_IP_HEADER),
+    runDueWork: (scope, until) => jobs.runDue(scope, until),
   });
   const drain: BodyDrain = {
     keepAliveBytes: 64 * 1024,
@@ -340,6 +348,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         });
         await app.deps.usage.flush();
         await limiter.close();
+        await jobs.stop();
         if (!options.db) await db.close();
         logger.info('gateway stopped');
       })();

@@ -26,6 +26,7 @@ import * as eventTypesList from './events/v1_eventTypes_list.js';
 import * as meGet from './me/v1_me_get.js';
 import { registerHealth } from './service/health.js';
 import { registerOpenApi } from './service/openapi.js';
+import * as testHelpersClockAdvance from './test-helpers/v1_testHelpers_clockAdvance.js';
 import * as testHelpersWalletsFund from './test-helpers/v1_testHelpers_walletsFund.js';
 import * as walletsGet from './wallets/v1_wallets_get.js';
 import * as walletsList from './wallets/v1_wallets_list.js';
@@ -69,4 +70,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(eventsGet.route, eventsGet.handler);
   app.openapi(eventTypesList.route, eventTypesList.handler);
   app.openapi(testHelpersWalletsFund.route, testHelpersWalletsFund.handler);
+  app.openapi(testHelpersClockAdvance.route, testHelpersClockAdvance.handler);
 }

@@ -1,0 +1,100 @@
+import {
+  createJobQueue,
+  type DbHandle,
+  type Enqueue,
+  type JobQueue,
+  PAYOUT_ATTEMPTS,
+  PAYOUT_JOB,
+  runDueJobs,
+  type Services,
+  startWorkers,
+  type TenantScope,
+} from '@lendwire/core';
+import type { Logger } from '../logger.js';
+
+/** Data of the payout job. */
+export interface PayoutJob {
+  withdrawalId: string;
+  accountId: string;
+  livemode: boolean;
+}
+
+/** Options of {@link createMoneyJobs}. */
+export interface MoneyJobsOptions {
+  logger?: Logger;
+  /** Seconds before a payout attempt held by a dead worker is retried (default 60). */
+  expireInSeconds?: number;
+  /** Seconds before the first retry of a failed payout (default 2, then doubling). */
+  retryDelaySeconds?: number;
+  /** Seconds between passes that retry expired attempts (default 60): see `createJobQueue`. */
+  superviseIntervalSeconds?: number;
+}
+
+/** The money core's durable jobs: enqueueing (for the services) and working (for workers). */
+export interface MoneyJobs {
+  queue: JobQueue;
+  /** Pass to `createServices({ enqueue })`: jobs join the caller's transaction. Call `start` first. */
+  enqueue: Enqueue;
+  /**
+   * Defines the queues and starts the queue; with `services`, also works the jobs in this process.
+   * Must finish before the first enqueue: defining a queue inside a caller's transaction would wait
+   * for that transaction on PGlite's one connection.
+   */
+  start(services?: Services): Promise<void>;
+  /** Runs a test-mode tenant's jobs due by `until` now (the test clock's advance). */
+  runDue(scope: TenantScope, until: Date): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The payout queue on pg-boss. A payout is retried with backoff while the rail answers with a
+ * retryable failure (`bank_unavailable`); the last attempt releases the funds. Every attempt is safe
+ * to repeat after a crash: the rail is called with the withdrawal id as reference.
+ */
+export function createMoneyJobs(handle: DbHandle, options: MoneyJobsOptions = {}): MoneyJobs {
+  const queue = createJobQueue(handle, {
+    logger: options.logger,
+    superviseIntervalSeconds: options.superviseIntervalSeconds,
+  });
+  const queueOptions = {
+    retryLimit: PAYOUT_ATTEMPTS - 1,
+    retryDelay: options.retryDelaySeconds ?? 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: options.expireInSeconds ?? 60,
+  };
+  return {
+    queue,
+    enqueue: (db, name, data) => queue.send(name, data, { db }),
+    async start(services) {
+      if (!services) {
+        await queue.defineQueue(PAYOUT_JOB, queueOptions);
+        await queue.start();
+        return;
+      }
+      await startWorkers(queue, [
+        {
+          name: PAYOUT_JOB,
+          queue: queueOptions,
+          work: { concurrency: 4 },
+          handler: async (job) => {
+            const data = job.data as PayoutJob;
+            await services.withdrawals.processPayout(data.withdrawalId, job.retryCount);
+          },
+        },
+      ]);
+    },
+    async runDue(scope, until) {
+      await runDueJobs(handle.db, scope, until);
+    },
+    stop: () => queue.stop({ graceful: true, timeoutMs: 10_000 }),
+  };
+}
+
+/** A worker process's handles: stop it on SIGTERM. */
+export interface RunningWorker {
+  jobs: MoneyJobs;
+  services: Services;
+  db: DbHandle;
+  stop(): Promise<void>;
+}
