@@ -284,6 +284,12 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     bodyLimit: config.LENDWIRE_BODY_LIMIT,
     clientIp: clientIpResolver(config.LENDWIRE_CLIENT_IP_HEADER),
     runDueWork: (scope, until) => jobs.runDue(scope, until),
+    // The job queue answers (its tables are reachable); workers run here unless LENDWIRE_WORKERS=off.
+    readiness: {
+      jobs: async () => {
+        await jobs.queue.stats();
+      },
+    },
   });
   const drain: BodyDrain = {
     keepAliveBytes: 64 * 1024,

@@ -83,6 +83,13 @@ async function settled(key: string, id: string, timeoutMs = 15_000) {
 }
 
 describe('payouts through the in-process worker', () => {
+  it('/readyz checks the job queue too', async () => {
+    const res = await fetch(`${running.url}/readyz`);
+    const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+    expect(res.status).toBe(200);
+    expect(body.checks.jobs).toEqual({ ok: true });
+  });
+
   it('a withdrawal is paid out: succeeded, pending cleared, withdrawal.succeeded written', async () => {
     const p = await partner('1234');
     const wd = await call('POST', '/v1/withdrawals', p.key, { amount: 200_000, bankAccountId: p.bankAccountId });
