@@ -3,8 +3,14 @@ import { type Logger, type LogLevel, leveledLogger } from './core/logger.js';
 import { Transport } from './core/transport.js';
 import { Accounts } from './resources/accounts.js';
 import { ApiKeys } from './resources/api-keys.js';
+import { BankAccounts } from './resources/bank-accounts.js';
 import { Customers } from './resources/customers.js';
+import { EventTypes } from './resources/event-types.js';
+import { Events } from './resources/events.js';
 import { MeResource } from './resources/me.js';
+import { TestHelpers } from './resources/test-helpers.js';
+import { Wallets } from './resources/wallets.js';
+import { Withdrawals } from './resources/withdrawals.js';
 import { VERSION } from './version.js';
 
 /** Options of {@link Lendwire}. Only `apiKey` is needed, and it defaults to `LENDWIRE_API_KEY`. */
@@ -61,6 +67,18 @@ export class Lendwire {
   readonly apiKeys: ApiKeys;
   /** Customers. */
   readonly customers: Customers;
+  /** Wallets and their transactions. */
+  readonly wallets: Wallets;
+  /** Bank accounts to withdraw to. */
+  readonly bankAccounts: BankAccounts;
+  /** Payouts from a wallet to a bank account. */
+  readonly withdrawals: Withdrawals;
+  /** What happened to the account's resources, typed by `type`. */
+  readonly events: Events;
+  /** The catalogue of event types, with the JSON Schema of each. */
+  readonly eventTypes: EventTypes;
+  /** Test mode only: fund the test wallet, move the test clock. */
+  readonly testHelpers: TestHelpers;
   /** The API origin requests go to. */
   readonly baseUrl: string;
 
@@ -89,5 +107,11 @@ export class Lendwire {
     this.accounts = new Accounts(transport);
     this.apiKeys = new ApiKeys(transport);
     this.customers = new Customers(transport);
+    this.wallets = new Wallets(transport);
+    this.bankAccounts = new BankAccounts(transport);
+    this.withdrawals = new Withdrawals(transport);
+    this.events = new Events(transport);
+    this.eventTypes = new EventTypes(transport);
+    this.testHelpers = new TestHelpers(transport);
   }
 }

@@ -1,6 +1,17 @@
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Accounts, ApiKeys, Customers, InvalidArgumentError, type Lendwire, LendwireError } from '../src/index.js';
+import {
+  Accounts,
+  ApiKeys,
+  BankAccounts,
+  Customers,
+  Events,
+  InvalidArgumentError,
+  type Lendwire,
+  LendwireError,
+  Wallets,
+  Withdrawals,
+} from '../src/index.js';
 import { API_KEY, BASE_URL, mockClient, useMockApi } from './support/msw.js';
 
 const server = useMockApi();
@@ -37,6 +48,18 @@ const methods: [name: string, prefix: string, method: string, path: string, call
   ['accounts.unsuspend', 'acct', 'POST', '/v1/accounts/{id}/unsuspend', (c, id) => c.accounts.unsuspend(id)],
   ['customers.retrieve', 'cus', 'GET', '/v1/customers/{id}', (c, id) => c.customers.retrieve(id)],
   ['customers.update', 'cus', 'PATCH', '/v1/customers/{id}', (c, id) => c.customers.update(id, { name: 'Ada' })],
+  ['wallets.retrieve', 'wal', 'GET', '/v1/wallets/{id}', (c, id) => c.wallets.retrieve(id)],
+  [
+    'wallets.listTransactions',
+    'wal',
+    'GET',
+    '/v1/wallets/{id}/transactions',
+    (c, id) => c.wallets.listTransactions(id),
+  ],
+  ['bankAccounts.retrieve', 'ba', 'GET', '/v1/bank-accounts/{id}', (c, id) => c.bankAccounts.retrieve(id)],
+  ['bankAccounts.del', 'ba', 'DELETE', '/v1/bank-accounts/{id}', (c, id) => c.bankAccounts.del(id)],
+  ['withdrawals.retrieve', 'wd', 'GET', '/v1/withdrawals/{id}', (c, id) => c.withdrawals.retrieve(id)],
+  ['events.retrieve', 'evt', 'GET', '/v1/events/{id}', (c, id) => c.events.retrieve(id)],
 ];
 
 /** Ids that would not reach the object they name: dot segments, nothing, or bytes no id has. */
@@ -128,6 +151,10 @@ it('covers every resource method that takes an id', () => {
     ['apiKeys', ApiKeys],
     ['accounts', Accounts],
     ['customers', Customers],
+    ['wallets', Wallets],
+    ['bankAccounts', BankAccounts],
+    ['withdrawals', Withdrawals],
+    ['events', Events],
   ].flatMap(([name, Class]) =>
     Object.getOwnPropertyNames((Class as typeof ApiKeys).prototype)
       .filter((m) => !['constructor', 'create', 'list'].includes(m))

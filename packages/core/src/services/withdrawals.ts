@@ -101,8 +101,9 @@ export function createWithdrawalsService(ctx: ServiceContext) {
       }
       const currency = bank.currency;
       const fee = withdrawalFee(input.amount, ctx.withdrawalFee ?? { flat: 0, bps: 0, cap: null });
-      const wallet = await createWalletsService(ctx).ensure(scope, currency);
       return inTransaction(ctx, async (tx) => {
+        // Inside the transaction: a refused withdrawal leaves no empty wallet behind.
+        const wallet = await createWalletsService(tx).ensure(scope, currency);
         const now = ctx.now();
         const id = generateId('withdrawal', now.getTime());
         const [row] = await tx.db

@@ -242,7 +242,16 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       'Invalid configuration: LENDWIRE_ROOT_KEY is required with DATABASE_URL (create one with `lendwire keys generate`)',
     );
   }
+  if (config.DATABASE_URL && !config.LENDWIRE_ENCRYPTION_KEY && !options.db) {
+    throw new ConfigError(
+      'Invalid configuration: LENDWIRE_ENCRYPTION_KEY is required with DATABASE_URL (32 bytes, e.g. `openssl rand -base64 32`)',
+    );
+  }
   const logger = options.logger ?? createJsonLogger({ level: config.LENDWIRE_LOG_LEVEL });
+  if (!config.DATABASE_URL && config.LENDWIRE_WORKERS === 'off') {
+    // Allowed (tests hold payouts back this way), but on the embedded store nothing else can work them.
+    logger.warn('LENDWIRE_WORKERS=off on the embedded store: no process will work jobs, so payouts stay pending');
+  }
   const db =
     options.db ??
     (await createDb({

@@ -24,13 +24,21 @@ export abstract class APIResource {
     return this.transport.request<T>(spec);
   }
 
-  /** A `list()` result that pages with `startingAfter`. */
-  protected list_<T>(path: string, query: Record<string, string | number | undefined>, options?: RequestOptions) {
+  /**
+   * A `list()` result that pages with `startingAfter`. A list under an object (`/v1/wallets/{id}/…`)
+   * passes its path as a function that calls {@link seg}: it runs inside the page fetch, so a refused
+   * id rejects the list, as it does a `retrieve`, instead of throwing from the call.
+   */
+  protected list_<T>(
+    path: string | (() => string),
+    query: Record<string, string | number | undefined>,
+    options?: RequestOptions,
+  ) {
     return new PagePromise<T>(
-      (startingAfter) =>
+      async (startingAfter) =>
         this.transport.send<ListEnvelope<T>>({
           method: 'GET',
-          path,
+          path: typeof path === 'string' ? path : path(),
           query: { ...query, startingAfter: startingAfter ?? query.startingAfter },
           options,
         }),

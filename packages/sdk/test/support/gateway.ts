@@ -22,13 +22,27 @@ export interface E2EGateway {
   client(apiKey: string, options?: ClientOptions): Lendwire;
   /** Creates a partner account (tier `growth` unless told) and a `*` key for it. */
   createPartner(name: string, tier?: Tier): Promise<Partner>;
+  /**
+   * A live-mode `*` key for an account. The API makes keys in the caller's mode and the root key is a
+   * test key, so this goes through the gateway's services, as `lendwire keys create --live` does.
+   */
+  createLiveKey(accountId: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Starts the gateway's Node entry on an ephemeral port. Call `close()` in `afterAll`. */
-export async function startE2EGateway(): Promise<E2EGateway> {
+/**
+ * Starts the gateway's Node entry on an ephemeral port, configured by `env` on top of the test
+ * defaults (as its environment variables would). Call `close()` in `afterAll`.
+ */
+export async function startE2EGateway(env: Record<string, string> = {}): Promise<E2EGateway> {
   const running = await startGateway(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', LENDWIRE_DATA_DIR: ':memory:', LENDWIRE_LOG_LEVEL: 'silent' }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LENDWIRE_DATA_DIR: ':memory:',
+      LENDWIRE_LOG_LEVEL: 'silent',
+      ...env,
+    }),
   );
   const rootKey = running.rootKey.generatedSecret;
   if (!rootKey) throw new Error(`expected a generated root key, got one from ${running.rootKey.source}`);
@@ -44,6 +58,13 @@ export async function startE2EGateway(): Promise<E2EGateway> {
       const account = await root.accounts.create({ name, contactEmail: 'ops@partner.test', tier });
       const key = await root.apiKeys.create({ name: `${name} key`, scopes: ['*'] }, { account: account.id });
       return { id: account.id, key: key.secret, keyId: key.id, client: client(key.secret) };
+    },
+    async createLiveKey(accountId) {
+      const key = await running.services.apiKeys.create(
+        { accountId, livemode: true },
+        { name: 'live key', scopes: ['*'] },
+      );
+      return key.secret;
     },
     close: () => running.close(),
   };
