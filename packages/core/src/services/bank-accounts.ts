@@ -8,7 +8,7 @@ import {
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { bankAccounts } from '../db/schema.js';
 import { inTransaction, type ServiceContext, ServiceError, type TenantScope } from './context.js';
-import { createEventsService } from './events.js';
+import { createEventsService, type EventRequest } from './events.js';
 import { type PageParams, toPage } from './pagination.js';
 
 type BankAccountRow = typeof bankAccounts.$inferSelect;
@@ -46,7 +46,11 @@ export function createBankAccountsService(ctx: ServiceContext) {
 
   const service = {
     /** Adds a bank account after the rail has resolved it. */
-    async create(scope: TenantScope, params: BankAccountCreateParams): Promise<BankAccount> {
+    async create(
+      scope: TenantScope,
+      params: BankAccountCreateParams,
+      request: EventRequest | null = null,
+    ): Promise<BankAccount> {
       const input = BankAccountCreateSchema.parse(params);
       const rail = ctx.rail;
       if (rail) {
@@ -80,7 +84,7 @@ export function createBankAccountsService(ctx: ServiceContext) {
           })
           .returning();
         const account = toBankAccount(row!);
-        await createEventsService(tx).record(scope, 'bank_account.added', account);
+        await createEventsService(tx).record(scope, 'bank_account.added', account, { request });
         return account;
       });
     },
@@ -109,7 +113,7 @@ export function createBankAccountsService(ctx: ServiceContext) {
     },
 
     /** Removes a bank account (kept for the withdrawals that name it, never used again). */
-    async remove(scope: TenantScope, id: string): Promise<BankAccount> {
+    async remove(scope: TenantScope, id: string, request: EventRequest | null = null): Promise<BankAccount> {
       return inTransaction(ctx, async (tx) => {
         const [row] = await tx.db
           .update(bankAccounts)

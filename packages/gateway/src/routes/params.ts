@@ -1,5 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { type IdKind, idSchema, ListQuerySchema } from '@lendwire/contract';
+import type { Context } from 'hono';
+import type { AppEnv } from '../env.js';
+import { requestHeader } from '../request-headers.js';
 
 /**
  * Path id parameter of one kind (`idParam('customer')` takes `cus_…`). A string that is not such an
@@ -23,4 +26,9 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 /** JSON response wrapper for a route definition. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
+}
+
+/** Which request caused an event: its id and `Idempotency-Key`, as events record them. */
+export function eventRequest(c: Context<AppEnv>): { id: string; idempotencyKey: string | null } {
+  return { id: c.get('requestId'), idempotencyKey: requestHeader(c, 'idempotency-key') ?? null };
 }

@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { BankAccountCreateSchema, BankAccountSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { defineRoute } from '../define.js';
-import { jsonBody, jsonResponse } from '../params.js';
+import { eventRequest, jsonBody, jsonResponse } from '../params.js';
 
 export const route = defineRoute(
   {
@@ -20,6 +20,8 @@ export const route = defineRoute(
 );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const account = await c.get('deps').services.bankAccounts.create(c.get('auth').tenant, c.req.valid('json'));
+  const account = await c
+    .get('deps')
+    .services.bankAccounts.create(c.get('auth').tenant, c.req.valid('json'), eventRequest(c));
   return c.json(account, 201);
 };

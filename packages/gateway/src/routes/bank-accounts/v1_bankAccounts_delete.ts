@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { BankAccountSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { defineRoute } from '../define.js';
-import { idParam, jsonResponse } from '../params.js';
+import { eventRequest, idParam, jsonResponse } from '../params.js';
 
 export const route = defineRoute(
   {
@@ -18,5 +18,8 @@ export const route = defineRoute(
 );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json(await c.get('deps').services.bankAccounts.remove(c.get('auth').tenant, c.req.valid('param').id), 200);
+  return c.json(
+    await c.get('deps').services.bankAccounts.remove(c.get('auth').tenant, c.req.valid('param').id, eventRequest(c)),
+    200,
+  );
 };

@@ -74,6 +74,8 @@ describe('wallets, bank accounts, withdrawals and events: happy paths', () => {
     const all = await gw.request('GET', '/v1/events', { key: p.key });
     const money = all.body.data.map((e: { type: string }) => e.type).filter((t: string) => !t.startsWith('api_key.'));
     expect(money).toEqual(['withdrawal.created', 'bank_account.added']);
+    const added = all.body.data.find((e: { type: string }) => e.type === 'bank_account.added');
+    expect(added.request.id).toMatch(/^req_/);
 
     const listed = await gw.request('GET', '/v1/withdrawals', { key: p.key });
     expect(listed.body.data.map((w: { id: string }) => w.id)).toEqual([wd.body.id]);

@@ -1,9 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { WithdrawalCreateSchema, WithdrawalSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
-import { requestHeader } from '../../request-headers.js';
 import { defineRoute } from '../define.js';
-import { jsonBody, jsonResponse } from '../params.js';
+import { eventRequest, jsonBody, jsonResponse } from '../params.js';
 
 export const route = defineRoute(
   {
@@ -21,9 +20,8 @@ export const route = defineRoute(
 );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const request = { id: c.get('requestId'), idempotencyKey: requestHeader(c, 'idempotency-key') ?? null };
   const withdrawal = await c
     .get('deps')
-    .services.withdrawals.create(c.get('auth').tenant, c.req.valid('json'), request);
+    .services.withdrawals.create(c.get('auth').tenant, c.req.valid('json'), eventRequest(c));
   return c.json(withdrawal, 201);
 };
