@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       LENDWIRE_DATA_DIR: '.lendwire',
       LENDWIRE_RATELIMIT_FAIL: 'open',
+      LENDWIRE_WORKERS: 'in-process',
       LENDWIRE_CORS_ORIGINS: [],
       LENDWIRE_BODY_LIMIT: 1024 * 1024,
       LENDWIRE_LOG_LEVEL: 'info',

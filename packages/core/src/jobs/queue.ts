@@ -115,6 +115,15 @@ export interface CreateJobQueueOptions {
   pollingIntervalSeconds?: number;
   /** Size of pg-boss's own pool on Postgres (default 4, plus one listening connection). */
   maxConnections?: number;
+  /**
+   * Seconds between this instance's supervision passes (default 60, pg-boss's; at least 1). A pass
+   * fails the attempts that outlived their `expireInSeconds`, such as those of a worker that died,
+   * so they are retried: such a job waits up to `expireInSeconds` plus this, plus its retry delay.
+   * Any instance on the database may run the pass; the shortest interval among them wins. Sets
+   * pg-boss's `superviseIntervalSeconds` and `monitorIntervalSeconds` together (a pass needs both).
+   * Short intervals are for tests; each pass also refreshes queue statistics.
+   */
+  superviseIntervalSeconds?: number;
   /** Default: `console`. */
   logger?: JobLogger;
 }
@@ -200,7 +209,13 @@ export function createJobQueue<Jobs extends JobMap = JobMap>(
   const schema = assertSchemaName(options.schema ?? 'pgboss');
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
   const logger = options.logger ?? consoleLogger;
-  const common = { schema, useListenNotify: true } as const;
+  const supervise = options.superviseIntervalSeconds;
+  // pg-boss checks `'key' in options`: leave the keys out for its defaults.
+  const common = {
+    schema,
+    useListenNotify: true,
+    ...(supervise === undefined ? {} : { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise }),
+  } as const;
   let boss: PgBoss;
   if (handle.kind === 'pglite') {
     if (!handle.pglite) throw new Error('createJobQueue: this PGlite store does not expose its instance');
