@@ -2,15 +2,20 @@ import {
   type Account,
   type AccountCreateParams,
   AccountCreateSchema,
+  type AccountStatus,
   type AccountUpdateParams,
   generateId,
 } from '@lendwire/contract';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { accounts } from '../db/schema.js';
-import { type ServiceContext, ServiceError } from './context.js';
+import { inTransaction, type ServiceContext, ServiceError } from './context.js';
+import { createEventsService, type EventRequest } from './events.js';
 import { type PageParams, toPage } from './pagination.js';
 
 type AccountRow = typeof accounts.$inferSelect;
+
+/** The event a change to each status writes. */
+const STATUS_EVENTS = { suspended: 'account.suspended', active: 'account.unsuspended' } as const;
 
 /** Maps an account row to its public shape. */
 export function toAccount(row: AccountRow): Account {
@@ -92,20 +97,44 @@ export function createAccountsService(ctx: ServiceContext) {
       return toAccount(row);
     },
 
-    /** Suspends or reactivates a partner account. The platform account cannot be suspended. */
-    async setStatus(id: string, status: 'active' | 'suspended'): Promise<{ account: Account; changed: boolean }> {
-      const [current] = await db.select().from(accounts).where(eq(accounts.id, id));
-      if (!current) throw new ServiceError('not_found', `No account ${id}`);
-      if (current.platform && status === 'suspended') {
-        throw new ServiceError('state_conflict', 'The platform account cannot be suspended');
-      }
-      if (current.status === status) return { account: toAccount(current), changed: false };
-      const [row] = await db
-        .update(accounts)
-        .set({ status, updatedAt: ctx.now() })
-        .where(and(eq(accounts.id, id), eq(accounts.platform, false)))
-        .returning();
-      return { account: toAccount(row!), changed: true };
+    /**
+     * Suspends or reactivates a partner account. The platform account cannot be suspended. The
+     * change is a compare-and-set on the other status, so of two concurrent calls one changes the
+     * account and writes the event, the other sees `changed: false`.
+     */
+    async setStatus(
+      id: string,
+      status: AccountStatus,
+      request: EventRequest | null = null,
+    ): Promise<{ account: Account; changed: boolean }> {
+      const from: AccountStatus = status === 'suspended' ? 'active' : 'suspended';
+      return inTransaction(ctx, async (tx) => {
+        const [row] = await tx.db
+          .update(accounts)
+          .set({ status, updatedAt: ctx.now() })
+          .where(and(eq(accounts.id, id), eq(accounts.status, from), eq(accounts.platform, false)))
+          .returning();
+        if (!row) {
+          // On the transaction's connection (PGlite has one): why nothing changed.
+          const [current] = await tx.db.select().from(accounts).where(eq(accounts.id, id));
+          if (!current) throw new ServiceError('not_found', `No account ${id}`);
+          if (current.platform && status === 'suspended') {
+            throw new ServiceError('state_conflict', 'The platform account cannot be suspended');
+          }
+          return { account: toAccount(current), changed: false };
+        }
+        const account = toAccount(row);
+        // An account is one tenant in each mode, and suspension stops its test and live keys alike:
+        // the event is written once per mode, so both modes' event lists and webhook endpoints see it.
+        const events = createEventsService(tx);
+        for (const livemode of [false, true]) {
+          await events.record({ accountId: id, livemode }, STATUS_EVENTS[status], account, {
+            previousAttributes: { status: from },
+            request,
+          });
+        }
+        return { account, changed: true };
+      });
     },
   };
 }

@@ -13,7 +13,8 @@ import {
 import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import { accounts, apiKeySecrets, apiKeys, apiKeyUsage } from '../db/schema.js';
 import { toAccount } from './accounts.js';
-import { iso, type ServiceContext, ServiceError, type TenantScope } from './context.js';
+import { inTransaction, iso, type ServiceContext, ServiceError, type TenantScope } from './context.js';
+import { createEventsService, type EventRequest } from './events.js';
 import { type PageParams, toPage } from './pagination.js';
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -94,7 +95,13 @@ export function createApiKeysService(ctx: ServiceContext) {
     }
   }
 
-  async function insertKey(scope: TenantScope, params: ApiKeyCreateParams, secret: string): Promise<ApiKeyWithSecret> {
+  /** Inserts a key and its first secret, and writes `api_key.created` in the same transaction. */
+  async function insertKey(
+    scope: TenantScope,
+    params: ApiKeyCreateParams,
+    secret: string,
+    request: EventRequest | null,
+  ): Promise<ApiKeyWithSecret> {
     const input = ApiKeyCreateSchema.parse(params);
     const now = ctx.now();
     if (input.expiresAt && new Date(input.expiresAt) <= now) {
@@ -102,8 +109,8 @@ export function createApiKeysService(ctx: ServiceContext) {
     }
     await assertGrantable(scope.accountId, input.scopes);
     const id = generateId('apiKey', now.getTime());
-    const row = await db.transaction(async (tx) => {
-      const [key] = await tx
+    const key = await inTransaction(ctx, async (tx) => {
+      const [row] = await tx.db
         .insert(apiKeys)
         .values({
           id,
@@ -119,29 +126,41 @@ export function createApiKeysService(ctx: ServiceContext) {
           createdAt: now,
         })
         .returning();
-      await tx
+      await tx.db
         .insert(apiKeySecrets)
         .values({ hash: ctx.hash(secret), keyId: id, start: keyStart(secret), createdAt: now });
-      return key!;
+      // The event carries the public key only: the secret is shown once, in the response.
+      const created = toApiKey(row!, now);
+      await createEventsService(tx).record(scope, 'api_key.created', created, { request });
+      return created;
     });
-    return { ...toApiKey(row, now), secret };
+    return { ...key, secret };
   }
 
   return {
     /** Creates a key with a freshly generated secret in the tenant's mode. The secret is returned once. */
-    create(scope: TenantScope, params: ApiKeyCreateParams): Promise<ApiKeyWithSecret> {
-      return insertKey(scope, params, generateApiKey(scope.livemode ? 'live' : 'test'));
+    create(
+      scope: TenantScope,
+      params: ApiKeyCreateParams,
+      request: EventRequest | null = null,
+    ): Promise<ApiKeyWithSecret> {
+      return insertKey(scope, params, generateApiKey(scope.livemode ? 'live' : 'test'), request);
     },
 
     /**
      * Makes sure a key exists for a given secret (the root key bootstrap). Returns the existing key
-     * when the secret is already known.
+     * when the secret is already known; only a key it creates gets an `api_key.created` event.
      */
     async ensureKeyForSecret(accountId: string, secret: string, params: ApiKeyCreateParams): Promise<ApiKey> {
       const existing = await this.authenticate(ctx.hash(secret));
       if (existing) return toApiKey(existing.key, ctx.now());
       const mode: KeyMode = secret.startsWith('lw_live_') ? 'live' : 'test';
-      const { secret: _shown, ...key } = await insertKey({ accountId, livemode: mode === 'live' }, params, secret);
+      const { secret: _shown, ...key } = await insertKey(
+        { accountId, livemode: mode === 'live' },
+        params,
+        secret,
+        null,
+      );
       return key;
     },
 
@@ -194,12 +213,17 @@ export function createApiKeysService(ctx: ServiceContext) {
      * Issues a new secret for a key. Secrets still working keep working for `gracePeriodSeconds`
      * (never longer than they already would), then get 401.
      */
-    async rotate(scope: TenantScope, id: string, gracePeriodSeconds: number): Promise<ApiKeyWithSecret | null> {
+    async rotate(
+      scope: TenantScope,
+      id: string,
+      gracePeriodSeconds: number,
+      request: EventRequest | null = null,
+    ): Promise<ApiKeyWithSecret | null> {
       const now = ctx.now();
       const graceEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
       const secret = generateApiKey(scope.livemode ? 'live' : 'test');
-      return db.transaction(async (tx) => {
-        const [current] = await tx
+      const key = await inTransaction(ctx, async (tx) => {
+        const [current] = await tx.db
           .select()
           .from(apiKeys)
           .where(and(owned(scope), eq(apiKeys.id, id)))
@@ -210,7 +234,7 @@ export function createApiKeysService(ctx: ServiceContext) {
           throw new ServiceError('state_conflict', `Key ${id} has expired and cannot be rotated`);
         }
         // Old secrets end at the grace end, or earlier if they were already due to.
-        await tx
+        await tx.db
           .update(apiKeySecrets)
           .set({ expiresAt: graceEnd })
           .where(
@@ -219,29 +243,55 @@ export function createApiKeysService(ctx: ServiceContext) {
               or(isNull(apiKeySecrets.expiresAt), gte(apiKeySecrets.expiresAt, graceEnd)),
             ),
           );
-        await tx
+        await tx.db
           .insert(apiKeySecrets)
           .values({ hash: ctx.hash(secret), keyId: id, start: keyStart(secret), createdAt: now });
-        const [row] = await tx
+        const [row] = await tx.db
           .update(apiKeys)
           .set({ start: keyStart(secret), rotatedAt: now, previousSecretExpiresAt: graceEnd })
           .where(eq(apiKeys.id, id))
           .returning();
-        return { ...toApiKey(row!, now), secret };
+        const rotated = toApiKey(row!, now);
+        const before = toApiKey(current, now);
+        await createEventsService(tx).record(scope, 'api_key.rotated', rotated, {
+          // Only display fields: `start` is the public prefix, never enough to use the key.
+          previousAttributes: {
+            start: before.start,
+            rotatedAt: before.rotatedAt,
+            previousSecretExpiresAt: before.previousSecretExpiresAt,
+          },
+          request,
+        });
+        return rotated;
       });
+      return key && { ...key, secret };
     },
 
     /** Revokes a key: every secret of it gets 401 from now on. Revoking twice is a no-op. */
-    async revoke(scope: TenantScope, id: string): Promise<{ key: ApiKey; changed: boolean } | null> {
+    async revoke(
+      scope: TenantScope,
+      id: string,
+      request: EventRequest | null = null,
+    ): Promise<{ key: ApiKey; changed: boolean } | null> {
       const now = ctx.now();
-      const [row] = await db
-        .update(apiKeys)
-        .set({ revokedAt: now })
-        .where(and(owned(scope), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-        .returning();
-      if (row) return { key: toApiKey(row, now), changed: true };
-      const existing = await this.get(scope, id);
-      return existing ? { key: existing, changed: false } : null;
+      return inTransaction(ctx, async (tx) => {
+        const [row] = await tx.db
+          .update(apiKeys)
+          .set({ revokedAt: now })
+          .where(and(owned(scope), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+          .returning();
+        if (!row) {
+          // On the transaction's connection (PGlite has one): already revoked, or not this tenant's.
+          const existing = await createApiKeysService(tx).get(scope, id);
+          return existing ? { key: existing, changed: false } : null;
+        }
+        const key = toApiKey(row, now);
+        await createEventsService(tx).record(scope, 'api_key.revoked', key, {
+          previousAttributes: { status: toApiKey({ ...row, revokedAt: null }, now).status, revokedAt: null },
+          request,
+        });
+        return { key, changed: true };
+      });
     },
 
     /** Hashes of every secret of a key (for cache invalidation on this instance). */

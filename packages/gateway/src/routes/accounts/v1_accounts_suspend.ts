@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { AccountSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { defineRoute } from '../define.js';
-import { idParam, jsonResponse } from '../params.js';
+import { eventRequest, idParam, jsonResponse } from '../params.js';
 
 export const route = defineRoute(
   {
@@ -22,7 +22,7 @@ export const route = defineRoute(
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { services, keyCache } = c.get('deps');
-  const { account } = await services.accounts.setStatus(id, 'suspended');
+  const { account } = await services.accounts.setStatus(id, 'suspended', eventRequest(c));
   keyCache.invalidateAccount(id);
   return c.json(account, 200);
 };

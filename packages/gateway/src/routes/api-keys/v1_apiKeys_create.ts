@@ -3,7 +3,7 @@ import { ApiKeyCreateSchema, ApiKeyWithSecretSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { defineRoute } from '../define.js';
-import { jsonBody, jsonResponse } from '../params.js';
+import { eventRequest, jsonBody, jsonResponse } from '../params.js';
 import { assertHoldsScopesOf } from './grant.js';
 
 export const route = defineRoute(
@@ -34,6 +34,6 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       { requiredScope: 'accounts:admin' },
     );
   }
-  const key = await c.get('deps').services.apiKeys.create(auth.tenant, body);
+  const key = await c.get('deps').services.apiKeys.create(auth.tenant, body, eventRequest(c));
   return c.json(key, 201);
 };

@@ -3,7 +3,7 @@ import { ApiKeySchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { defineRoute } from '../define.js';
-import { idParam, jsonResponse } from '../params.js';
+import { eventRequest, idParam, jsonResponse } from '../params.js';
 import { assertHoldsScopesOf } from './grant.js';
 
 export const route = defineRoute(
@@ -29,7 +29,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (!current) throw new ApiError('not_found', `No API key ${id}`);
   // A weaker key must not be able to lock the account out by revoking a stronger one.
   assertHoldsScopesOf(auth, current.scopes, 'revoke');
-  const result = await services.apiKeys.revoke(auth.tenant, id);
+  const result = await services.apiKeys.revoke(auth.tenant, id, eventRequest(c));
   if (!result) throw new ApiError('not_found', `No API key ${id}`);
   keyCache.invalidateKey(id);
   return c.json(result.key, 200);

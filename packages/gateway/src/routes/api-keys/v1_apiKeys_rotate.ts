@@ -3,7 +3,7 @@ import { ApiKeyRotateSchema, ApiKeyWithSecretSchema } from '@lendwire/contract';
 import type { AppEnv } from '../../env.js';
 import { ApiError } from '../../problem.js';
 import { defineRoute } from '../define.js';
-import { idParam, jsonBody, jsonResponse } from '../params.js';
+import { eventRequest, idParam, jsonBody, jsonResponse } from '../params.js';
 import { assertHoldsScopesOf } from './grant.js';
 
 export const route = defineRoute(
@@ -30,7 +30,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (!current) throw new ApiError('not_found', `No API key ${id}`);
   // Rotating hands out a working secret, so it is a grant like creation.
   assertHoldsScopesOf(auth, current.scopes, 'rotate');
-  const key = await services.apiKeys.rotate(auth.tenant, id, gracePeriodSeconds);
+  const key = await services.apiKeys.rotate(auth.tenant, id, gracePeriodSeconds, eventRequest(c));
   if (!key) throw new ApiError('not_found', `No API key ${id}`);
   keyCache.invalidateKey(id);
   return c.json(key, 200);
