@@ -128,6 +128,7 @@ export function createBankAccountsService(ctx: ServiceContext) {
         const account = toBankAccount(row);
         await createEventsService(tx).record(scope, 'bank_account.removed', account, {
           previousAttributes: { status: 'verified' },
+          request,
         });
         return account;
       });

@@ -1,5 +1,6 @@
 import { generateId } from '@lendwire/contract';
 import { eq, sql } from 'drizzle-orm';
+import { PgDialect, type PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/index.js';
 import { ledgerAccounts, ledgerEntries } from '../db/schema.js';
 import { type ServiceContext, ServiceError } from './context.js';
@@ -79,6 +80,75 @@ function checkEntries(input: PostingInput): void {
   }
 }
 
+/** The values of one run of {@link postingQuery}, by placeholder name. */
+type PostingParams = {
+  id: string;
+  reference: string;
+  type: string;
+  description: string;
+  livemode: boolean;
+  createdAt: string;
+  /** The entries as three parallel arrays (`unnest` zips them back into rows). */
+  accountIds: string[];
+  amounts: number[];
+  currencies: string[];
+};
+
+const param = (name: keyof PostingParams) => sql.placeholder(name);
+
+/**
+ * A posting in one statement: insert the transaction unless its reference exists, then its entries,
+ * lock the accounts in id order, move their balances. Built once with placeholders and run as a
+ * prepared statement (see {@link postingStatementOf}): Postgres parses and plans it once per
+ * connection, not on every posting. The entries come as typed arrays rather than JSON: the planner
+ * estimates `unnest` of a parameter at 10 rows (`jsonb_to_recordset` at 100) and the lock selects by
+ * `id = any(…)`, so on a table of any size both the lock and the balance update look the accounts up
+ * by key instead of scanning every ledger account.
+ */
+const postingQuery = new PgDialect().sqlToQuery(sql`
+  with t as (
+    insert into ledger_transactions (id, reference, type, description, livemode, created_at)
+    values (${param('id')}, ${param('reference')}, ${param('type')}, ${param('description')}, ${param('livemode')}, ${param('createdAt')}::timestamptz)
+    on conflict (reference) do nothing
+    returning id
+  ), d as (
+    select * from unnest(${param('accountIds')}::text[], ${param('amounts')}::bigint[], ${param('currencies')}::text[])
+      as d(account_id, amount, currency)
+  ), e as (
+    insert into ledger_entries (transaction_id, ledger_account_id, amount, currency)
+    select t.id, d.account_id, d.amount, d.currency from t, d
+  ), l as (
+    -- Lock the accounts in id order first: two postings on the same pair never deadlock.
+    select a.id from ledger_accounts a
+    where a.id = any(${param('accountIds')}::text[]) and exists (select 1 from t)
+    order by a.id for update
+  ), u as (
+    update ledger_accounts a set balance = a.balance + d.amount
+    from d, l where a.id = d.account_id and l.id = a.id
+  )
+  select count(*) as inserted from t`);
+
+/** The posting statement prepared on each Drizzle session (the pool's, or one transaction's). */
+const preparedPostings = new WeakMap<object, PgPreparedQuery<PreparedQueryConfig>>();
+
+/**
+ * The posting statement on `database`'s own session, so it runs inside the caller's transaction when
+ * `database` is one. Drizzle's `db.execute` never prepares: postgres.js then sends a statement with
+ * parameters in two round trips (parse and describe, then bind and execute) and Postgres parses and
+ * plans it every time. A query prepared with a name runs as a named statement, which postgres.js
+ * keeps per connection: one round trip, no re-planning. (PGlite has no named statements: there it
+ * runs as before.)
+ */
+function postingStatementOf(database: Db): PgPreparedQuery<PreparedQueryConfig> {
+  const session = database._.session;
+  let statement = preparedPostings.get(session);
+  if (!statement) {
+    statement = session.prepareQuery(postingQuery, undefined, 'ledger_post', false);
+    preparedPostings.set(session, statement);
+  }
+  return statement;
+}
+
 /**
  * The double-entry ledger. A posting is one SQL statement: it inserts the transaction (unless its
  * reference exists), its entries, and moves the balances, so it is atomic on its own and joins the
@@ -127,34 +197,20 @@ export function createLedgerService(ctx: ServiceContext) {
     async post(input: PostingInput): Promise<PostingResult> {
       checkEntries(input);
       const id = generateId('transaction', ctx.now().getTime());
-      const entries = JSON.stringify(
-        input.entries.map((e) => ({ account_id: e.ledgerAccountId, amount: e.amount, currency: e.currency })),
-      );
+      const params: PostingParams = {
+        id,
+        reference: input.reference,
+        type: input.type,
+        description: input.description ?? '',
+        livemode: input.livemode,
+        createdAt: ctx.now().toISOString(),
+        accountIds: input.entries.map((e) => e.ledgerAccountId),
+        amounts: input.entries.map((e) => e.amount),
+        currencies: input.entries.map((e) => e.currency),
+      };
       let rows: Array<{ inserted: string | number }>;
       try {
-        rows = rowsOf(
-          await db.execute(sql`
-            with t as (
-              insert into ledger_transactions (id, reference, type, description, livemode, created_at)
-              values (${id}, ${input.reference}, ${input.type}, ${input.description ?? ''}, ${input.livemode}, ${ctx.now().toISOString()}::timestamptz)
-              on conflict (reference) do nothing
-              returning id
-            ), d as (
-              select * from jsonb_to_recordset(${entries}::jsonb) as d(account_id text, amount bigint, currency text)
-            ), e as (
-              insert into ledger_entries (transaction_id, ledger_account_id, amount, currency)
-              select t.id, d.account_id, d.amount, d.currency from t, d
-            ), l as (
-              -- Lock the accounts in id order first: two postings on the same pair never deadlock.
-              select a.id from ledger_accounts a
-              where a.id in (select account_id from d) and exists (select 1 from t)
-              order by a.id for update
-            ), u as (
-              update ledger_accounts a set balance = a.balance + d.amount
-              from d, l where a.id = d.account_id and l.id = a.id
-            )
-            select count(*) as inserted from t`),
-        );
+        rows = rowsOf(await postingStatementOf(db).execute(params));
       } catch (error) {
         if (isGuardViolation(error)) throw new InsufficientFundsError();
         throw error;

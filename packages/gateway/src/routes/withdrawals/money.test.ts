@@ -95,6 +95,8 @@ describe('wallets, bank accounts, withdrawals and events: happy paths', () => {
     const { partner: p, bankAccount } = await funded(0);
     const del = await gw.request('DELETE', `/v1/bank-accounts/${bankAccount.id}`, { key: p.key });
     expect(del.body.status).toBe('removed');
+    const removed = await gw.request('GET', '/v1/events?type=bank_account.removed', { key: p.key });
+    expect(removed.body.data[0].request.id).toBe(del.headers.get('x-request-id'));
     expect((await gw.request('GET', '/v1/bank-accounts', { key: p.key })).body.data).toEqual([]);
     expect((await gw.request('DELETE', `/v1/bank-accounts/${bankAccount.id}`, { key: p.key })).status).toBe(409);
   });
