@@ -14,8 +14,12 @@ export type { Db } from './db/index.js';
 export * as schema from './db/schema.js';
 export { dbPayoutBook } from './rail/db-book.js';
 export {
+  type CollectionInput,
+  type CollectionResult,
   createRailSimulator,
   MAGIC_VALUES,
+  type MandateInput,
+  type MandateResult,
   memoryPayoutBook,
   type PaymentRail,
   type PayoutBook,

@@ -8,7 +8,37 @@ export interface PaymentRail {
   resolveAccount(input: { bankCode: string; accountNumber: string }): Promise<ResolveResult>;
   /** Sends a payout; `attempt` counts from 0 for each reference. */
   payout(input: PayoutInput): Promise<PayoutResult>;
+  /** Sets up a direct-debit mandate on a customer's account; the bank answers asynchronously. */
+  setupMandate(input: MandateInput): Promise<MandateResult>;
+  /** Collects a due amount through an active mandate; `attempt` counts from 0 per reference. */
+  collect(input: CollectionInput): Promise<CollectionResult>;
 }
+
+/** A mandate to set up (our mandate id is the reference). */
+export interface MandateInput {
+  reference: string;
+  bankCode: string;
+  accountNumber: string;
+  accountName: string;
+}
+
+/** Outcome of a mandate set-up. */
+export type MandateResult = { status: 'active' } | { status: 'failed'; code: string; message: string };
+
+/** A collection through a mandate (our repayment id is the reference). */
+export interface CollectionInput {
+  reference: string;
+  mandateReference: string;
+  amount: number;
+  currency: string;
+  accountNumber: string;
+  attempt: number;
+}
+
+/** Outcome of a collection; a retryable failure may succeed on a later attempt. */
+export type CollectionResult =
+  | { status: 'succeeded'; railReference: string }
+  | { status: 'failed'; code: string; message: string; retryable: boolean };
 
 /** Outcome of an account lookup. */
 export type ResolveResult = { ok: true; accountName: string } | { ok: false; code: string; message: string };
@@ -57,7 +87,7 @@ export interface SimulatedPayout {
   reference: string;
   amount: number;
   currency: string;
-  result: PayoutResult;
+  result: PayoutResult | CollectionResult;
 }
 
 /** Where the simulator keeps the payouts it made, by reference. Durable in the database by default. */
@@ -99,7 +129,7 @@ export function createRailSimulator(book: PayoutBook = memoryPayoutBook()): Paym
     },
     async payout(input) {
       const done = await book.get(input.reference);
-      if (done) return done.result;
+      if (done) return done.result as PayoutResult;
       const m = magic(input.accountNumber);
       if (m && 'payout' in m) {
         const rule = m.payout as { code: string; message: string; retryable: boolean; onlyFirstAttempt?: boolean };
@@ -117,7 +147,25 @@ export function createRailSimulator(book: PayoutBook = memoryPayoutBook()): Paym
       }
       const result: PayoutResult = { status: 'succeeded', railReference: `sim_${input.reference}` };
       return (await book.put({ reference: input.reference, amount: input.amount, currency: input.currency, result }))
-        .result;
+        .result as PayoutResult;
+    },
+    async setupMandate({ accountNumber }) {
+      const m = magic(accountNumber);
+      if (m && 'mandate' in m) return { status: 'failed', code: m.mandate.code, message: m.mandate.message };
+      return { status: 'active' };
+    },
+    async collect(input) {
+      // Collections share the book under their own key space, so a repeated collection is not taken twice.
+      const key = `collection:${input.reference}`;
+      const done = await book.get(key);
+      if (done) return done.result as CollectionResult;
+      const m = magic(input.accountNumber);
+      if (m && 'collection' in m && input.attempt === 0) {
+        return { status: 'failed', code: m.collection.code, message: m.collection.message, retryable: true };
+      }
+      const result: CollectionResult = { status: 'succeeded', railReference: `sim_${input.reference}` };
+      return (await book.put({ reference: key, amount: input.amount, currency: input.currency, result }))
+        .result as CollectionResult;
     },
   };
 }

@@ -32,6 +32,7 @@ const db = await createDb({ databaseUrl: config.DATABASE_URL, migrate: false, ma
 const book = dbPayoutBook(db.db);
 const simulator = createRailSimulator(book);
 const rail: PaymentRail = {
+  ...simulator,
   resolveAccount: (input) => simulator.resolveAccount(input),
   async payout(input) {
     const before = await book.get(input.reference);
