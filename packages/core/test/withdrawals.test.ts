@@ -107,6 +107,26 @@ describe('withdrawals', () => {
   });
 });
 
+describe('live mode with only the simulator', () => {
+  it('refuses live withdrawals (nothing reserved) rather than pretend to pay them', async () => {
+    const { createServices } = await import('../src/index.js');
+    const strict = createServices({ db: store.handle.db, secretBox: store.services.ctx.secretBox!, liveRail: false });
+    const account = await strict.accounts.create({ name: 'Live', contactEmail: 'l@example.com' });
+    const scope = { accountId: account.id, livemode: true };
+    const bank = await strict.bankAccounts.create(scope, {
+      bankCode: '058',
+      accountNumber: '0123451234',
+      accountName: 'Ada',
+      currency: 'NGN',
+    });
+    await expect(strict.withdrawals.create(scope, { amount: 100, bankAccountId: bank.id })).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringContaining('test key'),
+    });
+    expect((await strict.withdrawals.list(scope, { limit: 5 })).data).toEqual([]);
+  });
+});
+
 describe.runIf(testStoreKind() === 'postgres')('withdrawals under concurrency (Postgres)', () => {
   it('50 concurrent withdrawals against a wallet that affords exactly 10: 10 created, 40 insufficient_funds', async () => {
     // Each costs 10,000 + fee 1,025 = 11,025; 10 of them cost 110,250.

@@ -30,6 +30,12 @@ export interface ServiceContext {
   secretBox?: SecretBox | undefined;
   /** The payment rail (default: the simulator, with its books in the database). */
   rail?: PaymentRail | undefined;
+  /**
+   * Whether live-mode money may move through `rail`. False when `rail` is the simulator on a server
+   * deployment: live payouts are then refused rather than pretended (DESIGN §4: the simulator serves
+   * test mode and the embedded default).
+   */
+  liveRail?: boolean | undefined;
   /** Enqueues jobs (payouts); without it, withdrawals are created but nothing pays them out. */
   enqueue?: Enqueue | undefined;
   withdrawalFee?: FeeSchedule | undefined;

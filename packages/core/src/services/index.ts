@@ -23,6 +23,8 @@ export interface CreateServicesOptions {
   hash?: Hasher;
   secretBox?: SecretBox;
   rail?: PaymentRail;
+  /** Live money may move through the rail (default: true with a rail you pass, else the simulator's `simulateLive`). */
+  liveRail?: boolean;
   enqueue?: Enqueue;
   withdrawalFee?: FeeSchedule;
 }
@@ -60,6 +62,7 @@ export function createServices(options: CreateServicesOptions): Services {
     hash: options.hash ?? sha256Hex,
     secretBox: options.secretBox,
     rail: options.rail ?? createRailSimulator(dbPayoutBook(options.db, options.now)),
+    liveRail: options.liveRail ?? true,
     enqueue: options.enqueue,
     withdrawalFee: options.withdrawalFee ?? DEFAULT_WITHDRAWAL_FEE,
   };

@@ -91,6 +91,12 @@ export function createWithdrawalsService(ctx: ServiceContext) {
       if (owner?.status !== 'active') {
         throw new ServiceError('unprocessable', `Account ${scope.accountId} is suspended and cannot withdraw`);
       }
+      if (scope.livemode && ctx.liveRail === false) {
+        throw new ServiceError(
+          'unprocessable',
+          'Live withdrawals need a payment rail, and this deployment has only the simulator; use a test key (lw_test_…) to try withdrawals',
+        );
+      }
       const bank = await createBankAccountsService(ctx).get(scope, input.bankAccountId);
       if (bank.status !== 'verified') throw new ServiceError('unprocessable', `Bank account ${bank.id} was removed`);
       if (input.currency && input.currency !== bank.currency) {

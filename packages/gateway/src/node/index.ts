@@ -267,7 +267,15 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     throw error;
   }
   const jobs = createMoneyJobs(db, { logger, ...options.jobs });
-  const services = createServices({ db: db.db, now, hash: nodeSha256Hex, secretBox, enqueue: jobs.enqueue });
+  const services = createServices({
+    db: db.db,
+    now,
+    hash: nodeSha256Hex,
+    secretBox,
+    enqueue: jobs.enqueue,
+    // Only the simulator is built in: on a server deployment live payouts are refused, not pretended.
+    liveRail: !config.DATABASE_URL,
+  });
   let rootKey: RootKeyResult;
   try {
     rootKey = await bootstrapRootKey(config, services);

@@ -29,6 +29,7 @@ export async function startWorker(
     secretBox: loadSecretBox(config, Boolean(options.db)),
     enqueue: jobs.enqueue,
     rail: options.rail,
+    liveRail: Boolean(options.rail) || !config.DATABASE_URL,
   });
   await jobs.start(services);
   logger.info('worker started', { store: db.kind, pid: process.pid });
