@@ -14,3 +14,4 @@ export * from './resources/test-helpers.js';
 export * from './resources/wallet.js';
 export * from './resources/withdrawal.js';
 export * from './scopes.js';
+export * from './state-machines.js';
