@@ -12,6 +12,18 @@ export {
 } from './crypto/secret-box.js';
 export type { Db } from './db/index.js';
 export * as schema from './db/schema.js';
+export {
+  AMORTIZATIONS,
+  type Amortization,
+  buildSchedule,
+  type Installment,
+  installmentAmount,
+  type LoanTerms,
+  MAX_ANNUAL_RATE_BPS,
+  MAX_TERM_MONTHS,
+  type ScheduleTerms,
+  totalRepayable,
+} from './lending/schedule.js';
 export { dbPayoutBook } from './rail/db-book.js';
 export {
   type CollectionInput,
