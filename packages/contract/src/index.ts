@@ -9,6 +9,7 @@ export * from './resources/account.js';
 export * from './resources/api-key.js';
 export * from './resources/bank-account.js';
 export * from './resources/customer.js';
+export * from './resources/lending.js';
 export * from './resources/me.js';
 export * from './resources/test-helpers.js';
 export * from './resources/wallet.js';
