@@ -5,6 +5,7 @@ import { CurrencySchema, MAX_REQUEST_AMOUNT, MoneySchema, PositiveAmountSchema }
 import { listSchema } from '../pagination.js';
 import { INSTALLMENT, LOAN, LOAN_APPLICATION, LOAN_OFFER, MANDATE, REPAYMENT } from '../state-machines.js';
 import { MetadataSchema } from './account.js';
+import { BANK_ACCOUNT_FIELDS } from './bank-account.js';
 
 /** Longest loan term Lendwire accepts, in months (10 years). */
 export const MAX_TERM_MONTHS = 120;
@@ -335,20 +336,7 @@ export type Repayment = z.infer<typeof RepaymentSchema>;
 export const MandateCreateSchema = z
   .object({
     customerId: idSchema('customer'),
-    bankCode: z
-      .string()
-      .regex(/^\d{3,6}$/, 'must be a bank code of 3 to 6 digits, e.g. 058')
-      .meta({ description: 'The bank\u2019s sort or CBN code, 3-6 digits', example: '058' }),
-    accountNumber: z
-      .string()
-      .regex(/^\d{10}$/, 'must be a 10-digit NUBAN account number, digits only')
-      .meta({ description: '10-digit NUBAN. Never returned: responses carry `last4` only', example: '0123456789' }),
-    accountName: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(200, 'must be at most 200 characters')
-      .meta({ description: 'Name on the account, as the bank holds it' }),
+    ...BANK_ACCOUNT_FIELDS,
     currency: CurrencySchema.optional().meta({ description: 'Currency collected; defaults to NGN' }),
   })
   .strict()
