@@ -32,17 +32,7 @@ beforeAll(async () => {
   });
   const account = await services.accounts.create({ name: 'Atomic', contactEmail: 'a@example.com' });
   scope = { accountId: account.id, livemode: false };
-  const wallet = await services.wallets.ensure(scope, 'NGN');
-  const bank = await services.ledger.systemAccount('external_bank', 'NGN', false);
-  await services.ledger.post({
-    reference: `fund:${account.id}`,
-    type: 'funding',
-    livemode: false,
-    entries: [
-      { ledgerAccountId: bank, amount: -100_000, currency: 'NGN' },
-      { ledgerAccountId: wallet.availableAccountId, amount: 100_000, currency: 'NGN' },
-    ],
-  });
+  await services.wallets.fund(scope, { amount: 100_000, currency: 'NGN', reference: `fund:${account.id}` });
   bankAccountId = (
     await services.bankAccounts.create(scope, {
       bankCode: '058',

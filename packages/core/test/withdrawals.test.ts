@@ -15,16 +15,10 @@ async function partnerWith(balance: number, last4 = '1234') {
   const { services } = store;
   const account = await services.accounts.create({ name: `W${++n}`, contactEmail: 'w@example.com' });
   const scope: TenantScope = { accountId: account.id, livemode: false };
-  const wallet = await services.wallets.ensure(scope, 'NGN');
-  const bank = await services.ledger.systemAccount('external_bank', 'NGN', false);
-  await services.ledger.post({
+  const wallet = await services.wallets.fund(scope, {
+    amount: balance,
+    currency: 'NGN',
     reference: `fund:${account.id}`,
-    type: 'funding',
-    livemode: false,
-    entries: [
-      { ledgerAccountId: bank, amount: -balance, currency: 'NGN' },
-      { ledgerAccountId: wallet.availableAccountId, amount: balance, currency: 'NGN' },
-    ],
   });
   const bankAccount = await services.bankAccounts.create(scope, {
     bankCode: '058',

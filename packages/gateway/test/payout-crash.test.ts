@@ -149,16 +149,10 @@ async function waitUntil(what: string, condition: () => Promise<boolean>, timeou
 async function partnerWith(balance: number) {
   const account = await services.accounts.create({ name: 'Crash test', contactEmail: 'crash@example.com' });
   const scope: TenantScope = { accountId: account.id, livemode: false };
-  const wallet = await services.wallets.ensure(scope, 'NGN');
-  const bank = await services.ledger.systemAccount('external_bank', 'NGN', false);
-  await services.ledger.post({
+  const wallet = await services.wallets.fund(scope, {
+    amount: balance,
+    currency: 'NGN',
     reference: `fund:${account.id}`,
-    type: 'funding',
-    livemode: false,
-    entries: [
-      { ledgerAccountId: bank, amount: -balance, currency: 'NGN' },
-      { ledgerAccountId: wallet.availableAccountId, amount: balance, currency: 'NGN' },
-    ],
   });
   const bankAccount = await services.bankAccounts.create(scope, {
     bankCode: '058',

@@ -1,8 +1,8 @@
 import { generateId, type ListEnvelope } from '@lendwire/contract';
 import { sql } from 'drizzle-orm';
 import { ledgerAccounts, wallets } from '../db/schema.js';
-import { type ServiceContext, ServiceError, type TenantScope } from './context.js';
-import { rowsOf } from './ledger.js';
+import { inTransaction, type ServiceContext, ServiceError, type TenantScope } from './context.js';
+import { createLedgerService, rowsOf } from './ledger.js';
 import { type PageParams, toPage } from './pagination.js';
 
 /** A wallet with its balances (minor units), as the services pass it around. */
@@ -153,6 +153,37 @@ export function createWalletsService(ctx: ServiceContext) {
       const made = await service.find(scope, currency);
       if (!made) throw new Error(`wallet for ${currency} not found after creation`);
       return made;
+    },
+
+    /**
+     * Credits the tenant's wallet in `currency` from the external-bank system account, in one
+     * transaction (the wallet is created if missing): test funding, and the one way tests put money
+     * in a wallet without a loan. Idempotent by `reference`.
+     */
+    async fund(
+      scope: TenantScope,
+      params: { amount: number; currency: string; reference: string; description?: string },
+    ) {
+      return inTransaction(ctx, async (tx) => {
+        const wallets = createWalletsService(tx);
+        const ledger = createLedgerService(tx);
+        const wallet = await wallets.ensure(scope, params.currency);
+        await ledger.post({
+          reference: params.reference,
+          type: 'funding',
+          description: params.description ?? 'Test funds',
+          livemode: scope.livemode,
+          entries: [
+            {
+              ledgerAccountId: await ledger.systemAccount('external_bank', params.currency, scope.livemode),
+              amount: -params.amount,
+              currency: params.currency,
+            },
+            { ledgerAccountId: wallet.availableAccountId, amount: params.amount, currency: params.currency },
+          ],
+        });
+        return wallets.get(scope, wallet.id);
+      });
     },
 
     /** The tenant's wallet in `currency`, or null. */

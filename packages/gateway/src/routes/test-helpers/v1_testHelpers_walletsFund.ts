@@ -25,21 +25,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const auth = c.get('auth');
   if (auth.livemode) throw new ApiError('test_mode_only', 'Test helpers work with test keys only (lw_test_…)');
   const { amount, currency } = c.req.valid('json');
-  const { services } = c.get('deps');
-  const wallet = await services.transaction(async (tx) => {
-    const w = await tx.wallets.ensure(auth.tenant, currency);
-    const bank = await tx.ledger.systemAccount('external_bank', currency, false);
-    await tx.ledger.post({
-      reference: `fund:${c.get('requestId')}`,
-      type: 'funding',
-      description: 'Test funds',
-      livemode: false,
-      entries: [
-        { ledgerAccountId: bank, amount: -amount, currency },
-        { ledgerAccountId: w.availableAccountId, amount, currency },
-      ],
-    });
-    return tx.wallets.get(auth.tenant, w.id);
-  });
+  const wallet = await c
+    .get('deps')
+    .services.wallets.fund(auth.tenant, { amount, currency, reference: `fund:${c.get('requestId')}` });
   return c.json(toWallet(wallet) as never, 200);
 };
