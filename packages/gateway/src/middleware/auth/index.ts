@@ -39,7 +39,8 @@ const REASONS = {
 
 /** What a key lookup needs beyond the hash: who is asking, and whether they may still ask. */
 interface LookupGuard {
-  address: string;
+  /** The client address, or `unknown`; resolved only when needed (never for a cached valid key). */
+  readonly address: string;
   /** Throws the 429 when the address is over its failed-authentication budget. */
   admit(): void;
 }
@@ -200,12 +201,15 @@ export function authenticator(
   };
   return async (c) => {
     let record: KeyAuthRecord;
-    const ip = resolveIp(c);
-    const address = ip ?? 'unknown';
+    // Resolved on first use: a cached valid key without an allowlist never needs the address.
+    let resolved: { ip: string | undefined } | undefined;
+    const clientIp = () => (resolved ??= { ip: resolveIp(c) }).ip;
     const guard: LookupGuard = {
-      address,
+      get address() {
+        return clientIp() ?? 'unknown';
+      },
       admit() {
-        const wait = gate.retryAfter(address);
+        const wait = gate.retryAfter(guard.address);
         if (wait > 0) {
           const { requests, windowSeconds } = c.get('deps').unauthenticatedLimit;
           throw new ApiError(
@@ -228,12 +232,13 @@ export function authenticator(
       if (error instanceof ApiError && error.status === 401) {
         // Missing and malformed keys never reach a lookup, but they count against the address too.
         guard.admit();
-        await throttleFailure(c, address, gate, error);
+        await throttleFailure(c, guard.address, gate, error);
       }
       throw error;
     }
     const deps = c.get('deps');
     if (record.ipAllowlist && record.ipAllowlist.length > 0) {
+      const ip = clientIp();
       if (!ip || !ipAllowed(record.ipAllowlist, ip)) {
         // `ip` is a parsed address or nothing: a header's junk is never echoed.
         throw new ApiError(
