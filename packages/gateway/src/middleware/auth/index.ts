@@ -203,7 +203,10 @@ export function authenticator(
     let record: KeyAuthRecord;
     // Resolved on first use: a cached valid key without an allowlist never needs the address.
     let resolved: { ip: string | undefined } | undefined;
-    const clientIp = () => (resolved ??= { ip: resolveIp(c) }).ip;
+    const clientIp = () => {
+      resolved ??= { ip: resolveIp(c) };
+      return resolved.ip;
+    };
     const guard: LookupGuard = {
       get address() {
         return clientIp() ?? 'unknown';
