@@ -4,6 +4,15 @@ import { ListQuerySchema } from './pagination.js';
 import { AccountSchema } from './resources/account.js';
 import { ApiKeySchema } from './resources/api-key.js';
 import { BankAccountSchema } from './resources/bank-account.js';
+import {
+  CreditAssessmentSchema,
+  LoanApplicationSchema,
+  LoanOfferSchema,
+  LoanSchema,
+  MandateSchema,
+  RepaymentSchema,
+  UpcomingRepaymentSchema,
+} from './resources/lending.js';
 import { WithdrawalSchema } from './resources/withdrawal.js';
 
 /**
@@ -37,6 +46,88 @@ export const EVENT_TYPES = {
   'withdrawal.failed': {
     description: 'The payout failed (see `failureCode`); the amount and fee are back in `available`.',
     object: WithdrawalSchema,
+  },
+  'loan_application.submitted': {
+    description: 'A loan application was submitted for review.',
+    object: LoanApplicationSchema,
+  },
+  'loan_application.approved': {
+    description: 'The platform approved the application; `offerId` names the offer made.',
+    object: LoanApplicationSchema,
+  },
+  'loan_application.rejected': {
+    description: 'The platform rejected the application; `rejectionReason` says why.',
+    object: LoanApplicationSchema,
+  },
+  'loan_application.withdrawn': {
+    description: 'The partner withdrew the application before review.',
+    object: LoanApplicationSchema,
+  },
+  'loan_offer.created': {
+    description: 'An offer was made on an approved application; it is open until `expiresAt`.',
+    object: LoanOfferSchema,
+  },
+  'loan_offer.accepted': {
+    description: 'The offer was accepted; `loanId` names the loan created, pending disbursement.',
+    object: LoanOfferSchema,
+  },
+  'loan_offer.declined': {
+    description: 'The offer was declined.',
+    object: LoanOfferSchema,
+  },
+  'loan_offer.expired': {
+    description: 'The offer lapsed unaccepted at `expiresAt`.',
+    object: LoanOfferSchema,
+  },
+  'loan.disbursed': {
+    description:
+      'The loan was funded: the principal less the origination fee is in the vendor\u2019s wallet, and the schedule runs from `disbursedAt`.',
+    object: LoanSchema,
+  },
+  'loan.overdue': {
+    description:
+      'An installment passed its due date unpaid; `daysPastDue` and `delinquencyBucket` say how late the loan is.',
+    object: LoanSchema,
+  },
+  'loan.paid_off': {
+    description: 'The loan\u2019s outstanding total reached zero.',
+    object: LoanSchema,
+  },
+  'loan.written_off': {
+    description: 'The platform wrote the loan off; nothing more is collected.',
+    object: LoanSchema,
+  },
+  'repayment.succeeded': {
+    description: 'A repayment (manual or a mandate collection) settled; `allocation` says how it was applied.',
+    object: RepaymentSchema,
+  },
+  'repayment.failed': {
+    description: 'A mandate collection failed (see `failureCode`); it is retried on the collection schedule.',
+    object: RepaymentSchema,
+  },
+  'repayment.upcoming': {
+    description: 'An installment falls due in three days and is not yet paid.',
+    object: UpcomingRepaymentSchema,
+  },
+  'mandate.activated': {
+    description: 'The bank accepted the mandate; due installments will be collected through it.',
+    object: MandateSchema,
+  },
+  'mandate.failed': {
+    description: 'The bank refused the mandate (see `failureCode`).',
+    object: MandateSchema,
+  },
+  'mandate.cancelled': {
+    description: 'The mandate was cancelled; nothing more is collected through it.',
+    object: MandateSchema,
+  },
+  'transaction_history.uploaded': {
+    description: 'A transaction history was accepted for a credit assessment, which is now pending.',
+    object: CreditAssessmentSchema,
+  },
+  'credit_assessment.completed': {
+    description: 'A credit assessment finished: `score`, `category` and `breakdown` are set.',
+    object: CreditAssessmentSchema,
   },
   'bank_account.added': {
     description: 'A bank account was added and can receive withdrawals.',

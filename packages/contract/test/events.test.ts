@@ -18,6 +18,15 @@ import { generateId } from '../src/ids.js';
 import type { Account } from '../src/resources/account.js';
 import type { ApiKey } from '../src/resources/api-key.js';
 import type { BankAccount } from '../src/resources/bank-account.js';
+import type {
+  CreditAssessment,
+  Loan,
+  LoanApplication,
+  LoanOffer,
+  Mandate,
+  Repayment,
+  UpcomingRepayment,
+} from '../src/resources/lending.js';
 import type { Withdrawal } from '../src/resources/withdrawal.js';
 
 const at = '2026-12-01T10:00:00.000Z';
@@ -88,15 +97,179 @@ const account: Account = {
   updatedAt: at,
 };
 
-/** A valid `data.object` for each resource that events carry, keyed by the type's prefix. */
+const ngn = (amount: number) => ({ amount, currency: 'NGN' as const });
+const customerId = generateId('customer');
+const loanApplicationId = generateId('loanApplication');
+const loanOfferId = generateId('loanOffer');
+const loanId = generateId('loan');
+const mandateId = generateId('mandate');
+
+const loanApplication: LoanApplication = {
+  id: loanApplicationId,
+  object: 'loan_application',
+  customerId,
+  amount: ngn(50_000_000),
+  termMonths: 12,
+  purpose: 'Inventory for the shop',
+  status: 'approved',
+  rejectionReason: null,
+  offerId: loanOfferId,
+  metadata: {},
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
+const loan: Loan = {
+  id: loanId,
+  object: 'loan',
+  applicationId: loanApplicationId,
+  offerId: loanOfferId,
+  customerId,
+  principal: ngn(50_000_000),
+  annualInterestRateBps: 2500,
+  termMonths: 12,
+  amortization: 'equal_installments',
+  originationFee: ngn(500_000),
+  status: 'active',
+  disbursedAt: at,
+  outstanding: { principal: ngn(46_000_000), interest: ngn(950_000), fees: ngn(0), total: ngn(46_950_000) },
+  nextDueDate: '2027-01-01',
+  daysPastDue: 0,
+  delinquencyBucket: 'current',
+  metadata: {},
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
+const loanOffer: LoanOffer = {
+  id: loanOfferId,
+  object: 'loan_offer',
+  applicationId: loanApplicationId,
+  customerId,
+  principal: ngn(50_000_000),
+  annualInterestRateBps: 2500,
+  termMonths: 12,
+  amortization: 'equal_installments',
+  originationFee: ngn(500_000),
+  installmentAmount: ngn(4_752_000),
+  totalRepayable: ngn(57_024_000),
+  status: 'accepted',
+  expiresAt: '2026-12-08T10:00:00.000Z',
+  loanId,
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
+const repayment: Repayment = {
+  id: generateId('repayment'),
+  object: 'repayment',
+  loanId,
+  amount: ngn(4_752_000),
+  source: 'mandate',
+  mandateId,
+  status: 'succeeded',
+  allocation: { fees: ngn(0), interest: ngn(1_041_667), principal: ngn(3_710_333) },
+  failureCode: null,
+  failureMessage: null,
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
+const upcomingRepayment: UpcomingRepayment = {
+  object: 'upcoming_repayment',
+  loanId,
+  customerId,
+  installmentNumber: 2,
+  dueDate: '2027-02-01',
+  amountDue: ngn(4_752_000),
+  mandateId,
+  livemode: false,
+};
+
+const mandate: Mandate = {
+  id: mandateId,
+  object: 'mandate',
+  customerId,
+  status: 'active',
+  bankAccount: { bankCode: '058', last4: '6789', accountName: 'Ada Stores Ltd' },
+  currency: 'NGN',
+  failureCode: null,
+  failureMessage: null,
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
+const creditAssessment: CreditAssessment = {
+  id: generateId('creditAssessment'),
+  object: 'credit_assessment',
+  customerId,
+  status: 'completed',
+  score: 712,
+  category: 'good',
+  breakdown: [{ factor: 'income_stability', points: 120, detail: 'Regular monthly inflows' }],
+  rowsAccepted: 240,
+  errors: [],
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
+/** A credit assessment just created from an uploaded transaction history: not scored yet. */
+const pendingAssessment: CreditAssessment = {
+  ...creditAssessment,
+  id: generateId('creditAssessment'),
+  status: 'pending',
+  score: null,
+  category: null,
+  breakdown: [],
+};
+
+/**
+ * A valid `data.object` for each resource that events carry, keyed by the full type where the
+ * object differs from its prefix's (a reminder is not a repayment), else by the type's prefix.
+ */
 const objects: Record<string, unknown> = {
   withdrawal,
   bank_account: bankAccount,
   api_key: apiKey,
   account,
+  loan_application: loanApplication,
+  loan_offer: loanOffer,
+  loan,
+  repayment,
+  'repayment.upcoming': upcomingRepayment,
+  mandate,
+  transaction_history: pendingAssessment,
+  credit_assessment: creditAssessment,
 };
 
-function sampleEvent(type: string, object: unknown = objects[type.split('.')[0] as string]) {
+/** The sample object of an event type: by full type first, then by prefix. */
+function objectFor(type: string): unknown {
+  return objects[type] ?? objects[type.split('.')[0] as string];
+}
+
+/**
+ * An object that is not valid for a type's schema: another resource. Close relatives where there is
+ * one (a repayment is not an upcoming repayment, an offer is not a loan), so the check is not only
+ * on the `object` literal's neighbourhood by accident.
+ */
+function wrongObjectFor(type: string): unknown {
+  if (type.startsWith('withdrawal.')) return bankAccount;
+  if (type === 'repayment.upcoming') return repayment;
+  if (type.startsWith('repayment.')) return upcomingRepayment;
+  if (type.startsWith('loan.')) return loanOffer;
+  if (type.startsWith('loan_offer.')) return loan;
+  if (type.startsWith('loan_application.')) return loanOffer;
+  if (type.startsWith('transaction_history.') || type.startsWith('credit_assessment.')) return loanApplication;
+  return withdrawal;
+}
+
+function sampleEvent(type: string, object: unknown = objectFor(type)) {
   return {
     id: generateId('event'),
     object: 'event',
@@ -119,11 +292,19 @@ describe('EventSchema', () => {
   });
 
   it('has a sample object for every event type, so the test above covers the whole catalogue', () => {
-    for (const type of EVENT_TYPE_NAMES) expect(objects[type.split('.')[0] as string], type).toBeDefined();
+    for (const type of EVENT_TYPE_NAMES) expect(objectFor(type), type).toBeDefined();
+  });
+
+  it('carries a pending credit assessment on transaction_history.uploaded, and a reminder on repayment.upcoming', () => {
+    const uploaded = EventSchema.parse(sampleEvent('transaction_history.uploaded'));
+    expect(uploaded.data.object).toMatchObject({ object: 'credit_assessment', status: 'pending', score: null });
+    const upcoming = EventSchema.parse(sampleEvent('repayment.upcoming'));
+    expect(upcoming.data.object).toEqual(upcomingRepayment);
+    expect(upcoming.data.object).not.toHaveProperty('id');
   });
 
   it.each(EVENT_TYPE_NAMES)('refuses a %s event whose data.object is another resource', (type) => {
-    const wrong = type.startsWith('withdrawal.') ? bankAccount : withdrawal;
+    const wrong = wrongObjectFor(type);
     const result = EventSchema.safeParse(sampleEvent(type, wrong));
     expect(result.success).toBe(false);
     expect(result.error?.issues.some((i) => i.path[0] === 'data' && i.path[1] === 'object')).toBe(true);
@@ -178,6 +359,9 @@ describe('EventSchema', () => {
           // @ts-expect-error an API key has no bankAccountId: the union is discriminated, not merged
           void event.data.object.bankAccountId;
           return event.data.object.start;
+        case 'repayment.upcoming':
+          // A reminder is about an installment, not a resource of its own: it names the loan.
+          return event.data.object.loanId;
         default:
           return event.data.object.id;
       }
@@ -185,9 +369,15 @@ describe('EventSchema', () => {
     expect(referenceOf(EventSchema.parse(sampleEvent('withdrawal.created')))).toBe(withdrawal.bankAccountId);
     expect(referenceOf(EventSchema.parse(sampleEvent('api_key.revoked')))).toBe(apiKey.start);
     expect(referenceOf(EventSchema.parse(sampleEvent('bank_account.added')))).toBe(bankAccount.id);
+    expect(referenceOf(EventSchema.parse(sampleEvent('repayment.upcoming')))).toBe(loanId);
+    expect(referenceOf(EventSchema.parse(sampleEvent('loan.disbursed')))).toBe(loanId);
 
     expectTypeOf<EventOf<'bank_account.removed'>['data']['object']>().toEqualTypeOf<BankAccount>();
     expectTypeOf<EventOf<'account.suspended'>['data']['object']>().toEqualTypeOf<Account>();
+    expectTypeOf<EventOf<'repayment.upcoming'>['data']['object']>().toEqualTypeOf<UpcomingRepayment>();
+    expectTypeOf<EventOf<'repayment.succeeded'>['data']['object']>().toEqualTypeOf<Repayment>();
+    expectTypeOf<EventOf<'transaction_history.uploaded'>['data']['object']>().toEqualTypeOf<CreditAssessment>();
+    expectTypeOf<EventOf<'loan_offer.accepted'>['data']['object']>().toEqualTypeOf<LoanOffer>();
     expectTypeOf<LendwireEvent['type']>().toEqualTypeOf<EventType>();
   });
 
@@ -197,6 +387,9 @@ describe('EventSchema', () => {
     expect(schema.$defs).toHaveProperty('BankAccountAddedEvent');
     expect(schema.$defs).toHaveProperty('ApiKeyRotatedEvent');
     expect(schema.$defs).toHaveProperty('AccountUnsuspendedEvent');
+    expect(schema.$defs).toHaveProperty('LoanApplicationSubmittedEvent');
+    expect(schema.$defs).toHaveProperty('RepaymentUpcomingEvent');
+    expect(schema.$defs).toHaveProperty('TransactionHistoryUploadedEvent');
     const members = Object.keys(schema.$defs).filter((id) => id !== 'Event' && id.endsWith('Event'));
     expect(members).toHaveLength(EVENT_TYPE_NAMES.length);
   });
@@ -205,7 +398,9 @@ describe('EventSchema', () => {
 describe('EventTypeSchema', () => {
   it('lists exactly the catalogue keys', () => {
     expect(EventTypeSchema.options).toEqual(Object.keys(EVENT_TYPES));
-    expect(EventTypeSchema.safeParse('loan.disbursed').success).toBe(false);
+    expect(EventTypeSchema.safeParse('loan.disbursed').success).toBe(true);
+    expect(EventTypeSchema.safeParse('loan.exploded').success).toBe(false);
+    expect(EventTypeSchema.safeParse('loan').success).toBe(false);
   });
 });
 
@@ -294,9 +489,20 @@ describe('eventTypeCatalog', () => {
     expect(byType['api_key.created']?.properties).toHaveProperty('scopes');
     expect(byType['api_key.created']?.properties).not.toHaveProperty('secret');
     expect(byType['account.suspended']?.properties).toHaveProperty('status');
+    expect(byType['loan.disbursed']?.properties).toHaveProperty('outstanding');
+    expect(byType['mandate.activated']?.properties).toHaveProperty('bankAccount.properties.last4');
+    expect(byType['mandate.activated']?.properties).not.toHaveProperty('bankAccount.properties.accountNumber');
     for (const entry of catalog) {
       expect(entry.schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-      expect(rootObject(entry.schema).properties, entry.type).toHaveProperty('id');
+      const properties = rootObject(entry.schema).properties;
+      if (entry.type === 'repayment.upcoming') {
+        // A reminder is about an installment, not a resource of its own: no id, it names the loan.
+        expect(properties, entry.type).not.toHaveProperty('id');
+        expect(properties, entry.type).toHaveProperty('loanId');
+        expect(properties, entry.type).toHaveProperty('installmentNumber');
+      } else {
+        expect(properties, entry.type).toHaveProperty('id');
+      }
     }
   });
 

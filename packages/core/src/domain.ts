@@ -13,6 +13,14 @@ export {
 export type { Db } from './db/index.js';
 export * as schema from './db/schema.js';
 export {
+  type Allocation,
+  allocatePayment,
+  type InstallmentBalance,
+  OverpaymentError,
+  outstandingTotal,
+} from './lending/allocation.js';
+export { parseTransactionHistory, scoreTransactions } from './lending/credit.js';
+export {
   AMORTIZATIONS,
   type Amortization,
   buildSchedule,
@@ -24,6 +32,12 @@ export {
   type ScheduleTerms,
   totalRepayable,
 } from './lending/schedule.js';
+export {
+  createLendingScheduler,
+  type LendingScheduler,
+  type SchedulerReport,
+  type SchedulerRunOptions,
+} from './lending/scheduler.js';
 export { dbPayoutBook } from './rail/db-book.js';
 export {
   type CollectionInput,
@@ -49,16 +63,24 @@ export {
 } from './services/api-keys.js';
 export { type BankAccountsService, createBankAccountsService, toBankAccount } from './services/bank-accounts.js';
 export {
+  DEFAULT_LENDING_CONFIG,
   type Enqueue,
   type FeeSchedule,
   type Hasher,
   inTransaction,
   iso,
+  type LendingConfig,
+  lendingConfig,
   type ServiceContext,
   ServiceError,
   sha256Hex,
   type TenantScope,
 } from './services/context.js';
+export {
+  type AssessmentListParams,
+  type CreditAssessmentsService,
+  createCreditAssessmentsService,
+} from './services/credit-assessments.js';
 export { type CustomersService, createCustomersService, toCustomer } from './services/customers.js';
 export {
   createEventsService,
@@ -88,6 +110,18 @@ export {
   type SystemAccountKind,
   systemAccountId,
 } from './services/ledger.js';
+export {
+  type ApplicationListParams,
+  createLoanApplicationsService,
+  type LoanApplicationsService,
+} from './services/loan-applications.js';
+export { createLoansService, type LendingListParams, type LoansService } from './services/loans.js';
+export {
+  createMandatesService,
+  LENDING_WORK_JOB,
+  type MandateListParams,
+  type MandatesService,
+} from './services/mandates.js';
 export { type PageParams, toPage } from './services/pagination.js';
 export { createTestClockService, type TestClockService } from './services/test-clock.js';
 export {

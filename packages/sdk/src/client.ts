@@ -4,10 +4,16 @@ import { Transport } from './core/transport.js';
 import { Accounts } from './resources/accounts.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { BankAccounts } from './resources/bank-accounts.js';
+import { CreditAssessments } from './resources/credit-assessments.js';
 import { Customers } from './resources/customers.js';
 import { EventTypes } from './resources/event-types.js';
 import { Events } from './resources/events.js';
+import { LoanApplications } from './resources/loan-applications.js';
+import { LoanOffers } from './resources/loan-offers.js';
+import { Loans } from './resources/loans.js';
+import { Mandates } from './resources/mandates.js';
 import { MeResource } from './resources/me.js';
+import { Repayments } from './resources/repayments.js';
 import { TestHelpers } from './resources/test-helpers.js';
 import { Wallets } from './resources/wallets.js';
 import { Withdrawals } from './resources/withdrawals.js';
@@ -73,6 +79,18 @@ export class Lendwire {
   readonly bankAccounts: BankAccounts;
   /** Payouts from a wallet to a bank account. */
   readonly withdrawals: Withdrawals;
+  /** Loan applications: submit, withdraw, and (platform keys) approve or reject. */
+  readonly loanApplications: LoanApplications;
+  /** Loan offers: the terms made on an approved application, to accept or decline. */
+  readonly loanOffers: LoanOffers;
+  /** Loans: schedule, disbursement, write-off, and `loans.repayments`. */
+  readonly loans: Loans;
+  /** Repayments by id (record and list them under `loans.repayments`). */
+  readonly repayments: Repayments;
+  /** Direct-debit mandates that collect due installments. */
+  readonly mandates: Mandates;
+  /** Credit scores computed from bank transactions. */
+  readonly creditAssessments: CreditAssessments;
   /** What happened to the account's resources, typed by `type`. */
   readonly events: Events;
   /** The catalogue of event types, with the JSON Schema of each. */
@@ -110,6 +128,12 @@ export class Lendwire {
     this.wallets = new Wallets(transport);
     this.bankAccounts = new BankAccounts(transport);
     this.withdrawals = new Withdrawals(transport);
+    this.loanApplications = new LoanApplications(transport);
+    this.loanOffers = new LoanOffers(transport);
+    this.loans = new Loans(transport);
+    this.repayments = new Repayments(transport);
+    this.mandates = new Mandates(transport);
+    this.creditAssessments = new CreditAssessments(transport);
     this.events = new Events(transport);
     this.eventTypes = new EventTypes(transport);
     this.testHelpers = new TestHelpers(transport);

@@ -3,6 +3,7 @@ export type {
   AccountCreateParams,
   AccountStatus,
   AccountUpdateParams,
+  Amortization,
   ApiKey,
   ApiKeyCreateParams,
   ApiKeyRotateParams,
@@ -10,14 +11,20 @@ export type {
   ApiKeyUsage,
   ApiKeyUsageDay,
   ApiKeyWithSecret,
+  AssessmentTransaction,
   BankAccount,
   BankAccountCreateParams,
   BankAccountStatus,
   ClockAdvanceParams,
+  CreditAssessment,
+  CreditAssessmentCreateParams,
+  CreditAssessmentStatus,
+  CreditCategory,
   Currency,
   Customer,
   CustomerCreateParams,
   CustomerUpdateParams,
+  DelinquencyBucket,
   ErrorCode,
   EventObject,
   EventOf,
@@ -25,20 +32,42 @@ export type {
   EventType,
   EventTypeInfo,
   GrantableScope,
+  Installment,
+  InstallmentStatus,
   LendwireEvent,
   ListEnvelope,
   ListQuery,
+  Loan,
+  LoanApplication,
+  LoanApplicationApproveParams,
+  LoanApplicationCreateParams,
+  LoanApplicationRejectParams,
+  LoanApplicationStatus,
+  LoanOffer,
+  LoanOfferStatus,
+  LoanOutstanding,
+  LoanSchedule,
+  LoanStatus,
+  Mandate,
+  MandateCreateParams,
+  MandateStatus,
   Me,
   Metadata,
   Money,
+  PositiveMoney,
   Problem,
   ProblemFieldError,
   RateLimitOverride,
   RateLimitPolicy,
+  Repayment,
+  RepaymentCreateParams,
+  RepaymentSource,
+  RepaymentStatus,
   Scope,
   SignedMoney,
   TestClock,
   Tier,
+  UpcomingRepayment,
   Wallet,
   WalletFundParams,
   WalletTransaction,
@@ -72,10 +101,17 @@ export type { RequestOptions } from './core/transport.js';
 export { Accounts } from './resources/accounts.js';
 export { ApiKeys } from './resources/api-keys.js';
 export { BankAccounts } from './resources/bank-accounts.js';
+export { type CreditAssessmentListParams, CreditAssessments } from './resources/credit-assessments.js';
 export { Customers } from './resources/customers.js';
 export { EventTypes } from './resources/event-types.js';
 export { type EventListParams, type EventResourceName, Events, type EventTypeFilter } from './resources/events.js';
+export { type LoanApplicationListParams, LoanApplications } from './resources/loan-applications.js';
+export { type LoanOfferListParams, LoanOffers } from './resources/loan-offers.js';
+export { LoanRepayments } from './resources/loan-repayments.js';
+export { type LoanListParams, Loans } from './resources/loans.js';
+export { type MandateListParams, Mandates } from './resources/mandates.js';
 export { MeResource } from './resources/me.js';
+export { Repayments } from './resources/repayments.js';
 export { TestHelperClock, TestHelpers, TestHelperWallets } from './resources/test-helpers.js';
 export { Wallets } from './resources/wallets.js';
 export { Withdrawals } from './resources/withdrawals.js';

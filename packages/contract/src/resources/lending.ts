@@ -475,3 +475,28 @@ export const CreditAssessmentSchema = z
   .meta({ id: 'CreditAssessment' });
 /** A credit assessment. */
 export type CreditAssessment = z.infer<typeof CreditAssessmentSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Upcoming repayment (the object of `repayment.upcoming`)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A reminder that an installment falls due soon: the object of `repayment.upcoming`, sent three days
+ * before each due date of an active loan while the installment is unpaid.
+ */
+export const UpcomingRepaymentSchema = z
+  .object({
+    object: z.literal('upcoming_repayment'),
+    loanId: idSchema('loan'),
+    customerId: idSchema('customer'),
+    installmentNumber: z.number().int().min(1),
+    dueDate: calendarDate(),
+    amountDue: MoneySchema.meta({ description: 'What is still unpaid on the installment' }),
+    mandateId: idSchema('mandate')
+      .nullable()
+      .meta({ description: 'The active mandate that will be debited on the due date; null if none' }),
+    livemode: z.boolean(),
+  })
+  .meta({ id: 'UpcomingRepayment' });
+/** A reminder of an installment falling due soon. */
+export type UpcomingRepayment = z.infer<typeof UpcomingRepaymentSchema>;

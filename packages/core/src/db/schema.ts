@@ -329,3 +329,234 @@ export const railPayouts = pgTable('rail_payouts', {
   result: jsonb('result').notNull(),
   createdAt: ts('created_at').notNull(),
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Lending: applications, offers, loans and their installments, repayments, mandates, assessments.
+
+/** Loan applications: a partner's customer asks for an amount over a term. */
+export const loanApplications = pgTable(
+  'loan_applications',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    termMonths: integer('term_months').notNull(),
+    purpose: text('purpose').notNull(),
+    status: text('status', { enum: ['submitted', 'approved', 'rejected', 'withdrawn'] }).notNull(),
+    rejectionReason: text('rejection_reason'),
+    offerId: text('offer_id'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('loan_applications_owner').on(t.accountId, t.livemode, t.id)],
+);
+
+/** Offers made on approved applications; accepting one creates a loan. */
+export const loanOffers = pgTable(
+  'loan_offers',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => loanApplications.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    principal: money('principal').notNull(),
+    currency: text('currency').notNull(),
+    annualRateBps: integer('annual_rate_bps').notNull(),
+    termMonths: integer('term_months').notNull(),
+    amortization: text('amortization', { enum: ['equal_installments', 'flat'] }).notNull(),
+    originationFeeBps: integer('origination_fee_bps').notNull(),
+    originationFee: money('origination_fee').notNull(),
+    installmentAmount: money('installment_amount').notNull(),
+    totalRepayable: money('total_repayable').notNull(),
+    status: text('status', { enum: ['open', 'accepted', 'declined', 'expired'] }).notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    loanId: text('loan_id'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('loan_offers_owner').on(t.accountId, t.livemode, t.id),
+    index('loan_offers_open_expiry').on(t.expiresAt).where(sql`${t.status} = 'open'`),
+  ],
+);
+
+/** Loans: created pending disbursement when an offer is accepted. */
+export const loans = pgTable(
+  'loans',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => loanApplications.id),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => loanOffers.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    principal: money('principal').notNull(),
+    currency: text('currency').notNull(),
+    annualRateBps: integer('annual_rate_bps').notNull(),
+    termMonths: integer('term_months').notNull(),
+    amortization: text('amortization', { enum: ['equal_installments', 'flat'] }).notNull(),
+    originationFee: money('origination_fee').notNull(),
+    status: text('status', { enum: ['pending_disbursement', 'active', 'paid_off', 'written_off'] }).notNull(),
+    disbursedAt: ts('disbursed_at'),
+    daysPastDue: integer('days_past_due').notNull().default(0),
+    delinquencyBucket: text('delinquency_bucket', { enum: ['current', '1_30', '31_60', '61_90', '90_plus'] })
+      .notNull()
+      .default('current'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('loans_owner').on(t.accountId, t.livemode, t.id),
+    index('loans_active').on(t.id).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+/**
+ * The installments of a disbursed loan. Amounts due are fixed at disbursement; the paid parts grow
+ * with each repayment (allocated fees → interest → principal, oldest first). The scheduler's marks
+ * (`remindedAt`, `overdueAt`) make each reminder and overdue event happen once.
+ */
+export const loanInstallments = pgTable(
+  'loan_installments',
+  {
+    loanId: text('loan_id')
+      .notNull()
+      .references(() => loans.id),
+    number: integer('number').notNull(),
+    accountId: text('account_id').notNull(),
+    livemode: boolean('livemode').notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    principal: money('principal').notNull(),
+    interest: money('interest').notNull(),
+    fees: money('fees').notNull(),
+    paidPrincipal: money('paid_principal').notNull().default(0),
+    paidInterest: money('paid_interest').notNull().default(0),
+    paidFees: money('paid_fees').notNull().default(0),
+    status: text('status', { enum: ['upcoming', 'due', 'partially_paid', 'overdue', 'paid'] }).notNull(),
+    collectionAttempts: integer('collection_attempts').notNull().default(0),
+    nextCollectionAt: ts('next_collection_at'),
+    remindedAt: ts('reminded_at'),
+    overdueAt: ts('overdue_at'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.loanId, t.number] }),
+    index('loan_installments_unpaid_due').on(t.dueDate).where(sql`${t.status} <> 'paid'`),
+  ],
+);
+
+/** Repayments: manual payments (settled at once) and mandate collections (pending while the rail works). */
+export const repayments = pgTable(
+  'repayments',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    loanId: text('loan_id')
+      .notNull()
+      .references(() => loans.id),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    source: text('source', { enum: ['manual', 'mandate'] }).notNull(),
+    mandateId: text('mandate_id'),
+    /** The installment a collection was made for, and which attempt of it (collections only). */
+    installmentNumber: integer('installment_number'),
+    attempt: integer('attempt'),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+    allocatedFees: money('allocated_fees').notNull().default(0),
+    allocatedInterest: money('allocated_interest').notNull().default(0),
+    allocatedPrincipal: money('allocated_principal').notNull().default(0),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('repayments_owner').on(t.accountId, t.livemode, t.id),
+    index('repayments_loan').on(t.loanId, t.id),
+    // One collection in flight per loan: two schedulers cannot both collect the same installment.
+    uniqueIndex('repayments_one_pending').on(t.loanId).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Direct-debit mandates; the account number is stored only encrypted, like bank accounts'. */
+export const mandates = pgTable(
+  'mandates',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    bankCode: text('bank_code').notNull(),
+    accountNumberEncrypted: text('account_number_encrypted').notNull(),
+    last4: text('last4').notNull(),
+    accountName: text('account_name').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: ['pending', 'active', 'failed', 'cancelled'] }).notNull(),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('mandates_owner').on(t.accountId, t.livemode, t.id),
+    index('mandates_customer').on(t.customerId, t.status),
+    index('mandates_pending').on(t.id).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Credit assessments; the uploaded rows are kept only until the evaluation has run. */
+export const creditAssessments = pgTable(
+  'credit_assessments',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    customerId: text('customer_id').references(() => customers.id),
+    status: text('status', { enum: ['pending', 'completed', 'failed'] }).notNull(),
+    score: integer('score'),
+    category: text('category', { enum: ['poor', 'fair', 'good', 'very_good', 'excellent'] }),
+    breakdown: jsonb('breakdown').$type<{ factor: string; points: number; detail: string }[]>().notNull().default([]),
+    rowsAccepted: integer('rows_accepted').notNull(),
+    errors: jsonb('errors').$type<{ row: number; message: string }[]>().notNull().default([]),
+    transactions: jsonb('transactions').$type<unknown[] | null>(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('credit_assessments_owner').on(t.accountId, t.livemode, t.id),
+    index('credit_assessments_pending').on(t.id).where(sql`${t.status} = 'pending'`),
+  ],
+);

@@ -39,6 +39,46 @@ export interface ServiceContext {
   /** Enqueues jobs (payouts); without it, withdrawals are created but nothing pays them out. */
   enqueue?: Enqueue | undefined;
   withdrawalFee?: FeeSchedule | undefined;
+  /** Lending product limits and schedules (defaults: {@link DEFAULT_LENDING_CONFIG}). */
+  lending?: Partial<LendingConfig> | undefined;
+}
+
+/** Lending product settings (DESIGN §4); every amount in minor units of the loan's currency. */
+export interface LendingConfig {
+  /** Smallest amount an application may ask for. */
+  minAmount: number;
+  /** Largest amount an application may ask for. */
+  maxAmount: number;
+  minTermMonths: number;
+  maxTermMonths: number;
+  /** Days an offer stays open when the approval names no `expiresAt`. */
+  offerExpiryDays: number;
+  /** Origination fee in basis points when the approval names none. */
+  defaultOriginationFeeBps: number;
+  /** Days before a due date that `repayment.upcoming` is sent. */
+  reminderDaysBefore: number;
+  /**
+   * Days after the due date of each retry of a failed collection; the first attempt is on the due
+   * date. After the last one the installment stays overdue until paid by hand or by a later collection.
+   */
+  collectionRetryDays: readonly number[];
+}
+
+/** Defaults: ₦1,000 to ₦50,000,000 over 1 to 60 months; offers open 7 days; retries after 1 and 3 days. */
+export const DEFAULT_LENDING_CONFIG: LendingConfig = {
+  minAmount: 100_000,
+  maxAmount: 5_000_000_000,
+  minTermMonths: 1,
+  maxTermMonths: 60,
+  offerExpiryDays: 7,
+  defaultOriginationFeeBps: 0,
+  reminderDaysBefore: 3,
+  collectionRetryDays: [1, 3],
+};
+
+/** The lending settings of a context, defaults filled in. */
+export function lendingConfig(ctx: ServiceContext): LendingConfig {
+  return { ...DEFAULT_LENDING_CONFIG, ...ctx.lending };
 }
 
 /** The tenant a query runs for: every read and write is scoped by account and mode. */
@@ -56,7 +96,8 @@ export class ServiceError extends Error {
       | 'unprocessable'
       | 'platform_scope_not_allowed'
       | 'insufficient_funds'
-      | 'test_mode_only',
+      | 'test_mode_only'
+      | 'account_suspended',
     message: string,
   ) {
     super(message);

@@ -1,15 +1,27 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Db } from '../db/index.js';
+import { createLendingScheduler, type LendingScheduler } from '../lending/scheduler.js';
 import { dbPayoutBook } from '../rail/db-book.js';
 import { createRailSimulator, type PaymentRail } from '../rail/index.js';
 import { type AccountsService, createAccountsService } from './accounts.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys.js';
 import { type BankAccountsService, createBankAccountsService } from './bank-accounts.js';
-import { type Enqueue, type FeeSchedule, type Hasher, type ServiceContext, sha256Hex } from './context.js';
+import {
+  type Enqueue,
+  type FeeSchedule,
+  type Hasher,
+  type LendingConfig,
+  type ServiceContext,
+  sha256Hex,
+} from './context.js';
+import { type CreditAssessmentsService, createCreditAssessmentsService } from './credit-assessments.js';
 import { type CustomersService, createCustomersService } from './customers.js';
 import { createEventsService, type EventsService } from './events.js';
 import { createIdempotencyService, type IdempotencyService } from './idempotency.js';
 import { createLedgerService, type LedgerService } from './ledger.js';
+import { createLoanApplicationsService, type LoanApplicationsService } from './loan-applications.js';
+import { createLoansService, type LoansService } from './loans.js';
+import { createMandatesService, type MandatesService } from './mandates.js';
 import { createTestClockService, type TestClockService } from './test-clock.js';
 import { createWalletsService, type WalletsService } from './wallets.js';
 import { createWithdrawalsService, type WithdrawalsService } from './withdrawals.js';
@@ -27,6 +39,8 @@ export interface CreateServicesOptions {
   liveRail?: boolean;
   enqueue?: Enqueue;
   withdrawalFee?: FeeSchedule;
+  /** Lending product limits and schedules (defaults: `DEFAULT_LENDING_CONFIG`). */
+  lending?: Partial<LendingConfig>;
 }
 
 /** Default withdrawal fee: ₦10 (1,000 kobo) plus 0.25 %, at most 100,000 minor units. */
@@ -45,6 +59,12 @@ export interface Services {
   bankAccounts: BankAccountsService;
   withdrawals: WithdrawalsService;
   testClock: TestClockService;
+  loanApplications: LoanApplicationsService;
+  loans: LoansService;
+  mandates: MandatesService;
+  creditAssessments: CreditAssessmentsService;
+  /** The time-driven lending work: expiries, reminders, overdue marks, delinquency, collections. */
+  lendingScheduler: LendingScheduler;
   /**
    * Runs `fn` with every service bound to one database transaction (a savepoint when this is
    * already a transaction): one business action, one transaction. The state change, its ledger
@@ -65,6 +85,7 @@ export function createServices(options: CreateServicesOptions): Services {
     liveRail: options.liveRail ?? true,
     enqueue: options.enqueue,
     withdrawalFee: options.withdrawalFee ?? DEFAULT_WITHDRAWAL_FEE,
+    lending: options.lending,
   };
   return {
     ctx,
@@ -78,6 +99,11 @@ export function createServices(options: CreateServicesOptions): Services {
     bankAccounts: createBankAccountsService(ctx),
     withdrawals: createWithdrawalsService(ctx),
     testClock: createTestClockService(ctx),
+    loanApplications: createLoanApplicationsService(ctx),
+    loans: createLoansService(ctx),
+    mandates: createMandatesService(ctx),
+    creditAssessments: createCreditAssessmentsService(ctx),
+    lendingScheduler: createLendingScheduler(ctx),
     transaction: (fn) => options.db.transaction((tx) => fn(createServices({ ...options, db: tx as unknown as Db }))),
   };
 }
