@@ -88,6 +88,8 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as x-forwarded-for')
     .optional(),
   LENDWIRE_KEY_CACHE_TTL: z.coerce.number().int().min(0).max(30).default(30),
+  /** Seconds between lending scheduler runs in each worker (collections, reminders, overdue marks); 0 = off. */
+  LENDWIRE_SCHEDULER_INTERVAL: z.coerce.number().int().min(0).max(86_400).default(30),
 });
 
 /** Validated configuration. */

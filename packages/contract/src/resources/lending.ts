@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { boundedArray } from '../bounded.js';
 import { idSchema } from '../ids.js';
 import { CurrencySchema, MAX_REQUEST_AMOUNT, MoneySchema, PositiveAmountSchema } from '../money.js';
-import { listSchema } from '../pagination.js';
+import { ListQuerySchema, listSchema } from '../pagination.js';
 import { INSTALLMENT, LOAN, LOAN_APPLICATION, LOAN_OFFER, MANDATE, REPAYMENT } from '../state-machines.js';
 import { MetadataSchema } from './account.js';
 import { BANK_ACCOUNT_FIELDS } from './bank-account.js';
@@ -500,3 +500,30 @@ export const UpcomingRepaymentSchema = z
   .meta({ id: 'UpcomingRepayment' });
 /** A reminder of an installment falling due soon. */
 export type UpcomingRepayment = z.infer<typeof UpcomingRepaymentSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// List filters
+// ---------------------------------------------------------------------------------------------
+
+const customerFilter = () =>
+  idSchema('customer').optional().meta({ description: 'Only objects of this customer' });
+
+/** Query of `GET /v1/loan-applications`. */
+export const LoanApplicationListQuerySchema = ListQuerySchema.extend({
+  customerId: customerFilter(),
+  status: LoanApplicationStatusSchema.optional(),
+});
+/** Query of `GET /v1/loan-offers`. */
+export const LoanOfferListQuerySchema = ListQuerySchema.extend({
+  customerId: customerFilter(),
+  status: LoanOfferStatusSchema.optional(),
+});
+/** Query of `GET /v1/loans`. */
+export const LoanListQuerySchema = ListQuerySchema.extend({
+  customerId: customerFilter(),
+  status: LoanStatusSchema.optional(),
+});
+/** Query of `GET /v1/mandates` and `GET /v1/credit-assessments`. */
+export const CustomerListQuerySchema = ListQuerySchema.extend({
+  customerId: customerFilter(),
+});

@@ -44,6 +44,12 @@ export function createMandatesService(ctx: ServiceContext) {
       request: EventRequest | null = null,
     ): Promise<Mandate> {
       const input = MandateCreateSchema.parse(params);
+      if (scope.livemode && ctx.liveRail === false) {
+        throw new ServiceError(
+          'unprocessable',
+          'Live mandates need a payment rail, and this deployment has only the simulator; use a test key (lw_test_…) to try mandates',
+        );
+      }
       const customer = await createCustomersService(ctx).get(scope, input.customerId);
       if (!customer) throw new ServiceError('not_found', `No customer ${input.customerId}`);
       const sealed = await box().encrypt(input.accountNumber);
@@ -66,7 +72,6 @@ export function createMandatesService(ctx: ServiceContext) {
             updatedAt: now,
           })
           .returning();
-        void request;
         await ctx.enqueue?.(tx.db, LENDING_WORK_JOB, { accountId: scope.accountId, livemode: scope.livemode });
         return toMandate(row!);
       });

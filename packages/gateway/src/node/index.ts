@@ -266,7 +266,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     if (!options.db) await db.close();
     throw error;
   }
-  const jobs = createMoneyJobs(db, { logger, ...options.jobs });
+  const jobs = createMoneyJobs(db, {
+    logger,
+    schedulerIntervalSeconds: config.LENDWIRE_SCHEDULER_INTERVAL,
+    ...options.jobs,
+  });
   const services = createServices({
     db: db.db,
     now,

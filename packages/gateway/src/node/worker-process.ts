@@ -22,7 +22,11 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const logger = options.logger ?? createJsonLogger({ level: config.LENDWIRE_LOG_LEVEL });
   const db = options.db ?? (await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR }));
-  const jobs = createMoneyJobs(db, { logger, ...options.jobs });
+  const jobs = createMoneyJobs(db, {
+    logger,
+    schedulerIntervalSeconds: config.LENDWIRE_SCHEDULER_INTERVAL,
+    ...options.jobs,
+  });
   const services = createServices({
     db: db.db,
     hash: nodeSha256Hex,

@@ -3,6 +3,7 @@ import {
   type DbHandle,
   type Enqueue,
   type JobQueue,
+  LENDING_WORK_JOB,
   PAYOUT_ATTEMPTS,
   PAYOUT_JOB,
   runDueJobs,
@@ -28,6 +29,11 @@ export interface MoneyJobsOptions {
   retryDelaySeconds?: number;
   /** Seconds between passes that retry expired attempts (default 60): see `createJobQueue`. */
   superviseIntervalSeconds?: number;
+  /**
+   * Seconds between runs of the lending scheduler over every tenant (default 30; 0 turns it off).
+   * Each run expires offers, sends reminders, marks overdue installments and collects due ones.
+   */
+  schedulerIntervalSeconds?: number;
 }
 
 /** The money core's durable jobs: enqueueing (for the services) and working (for workers). */
@@ -63,12 +69,15 @@ export function createMoneyJobs(handle: DbHandle, options: MoneyJobsOptions = {}
     retryDelayMax: 300,
     expireInSeconds: options.expireInSeconds ?? 60,
   };
+  const lendingQueue = { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 };
+  let timer: ReturnType<typeof setInterval> | undefined;
   return {
     queue,
     enqueue: (db, name, data) => queue.send(name, data, { db }),
     async start(services) {
       if (!services) {
         await queue.defineQueue(PAYOUT_JOB, queueOptions);
+        await queue.defineQueue(LENDING_WORK_JOB, lendingQueue);
         await queue.start();
         return;
       }
@@ -82,12 +91,43 @@ export function createMoneyJobs(handle: DbHandle, options: MoneyJobsOptions = {}
             await services.withdrawals.processPayout(data.withdrawalId, job.retryCount);
           },
         },
+        {
+          name: LENDING_WORK_JOB,
+          queue: lendingQueue,
+          work: { concurrency: 2 },
+          // A tenant's new mandates and credit assessments, at once (the periodic run would get there too).
+          handler: async (job) => {
+            const scope = job.data as TenantScope;
+            await services.lendingScheduler.run({ scope, now: await services.testClock.now(scope) });
+          },
+        },
       ]);
+      const every = options.schedulerIntervalSeconds ?? 30;
+      if (every > 0) {
+        let running: Promise<unknown> | undefined;
+        timer = setInterval(() => {
+          if (running) return;
+          running = services.lendingScheduler
+            .run()
+            .catch((error: unknown) =>
+              options.logger?.error('lending scheduler run failed', {
+                error: error instanceof Error ? error.name : 'unknown',
+              }),
+            )
+            .finally(() => {
+              running = undefined;
+            });
+        }, every * 1000);
+        timer.unref();
+      }
     },
     async runDue(scope, until) {
       await runDueJobs(handle.db, scope, until);
     },
-    stop: () => queue.stop({ graceful: true, timeoutMs: 10_000 }),
+    stop: () => {
+      if (timer) clearInterval(timer);
+      return queue.stop({ graceful: true, timeoutMs: 10_000 });
+    },
   };
 }
 
