@@ -221,6 +221,18 @@ export function toAssessment(row: AssessmentRow): CreditAssessment {
   };
 }
 
+/** The slice of Drizzle's query builder {@link applyTransition} uses, untyped across tables. */
+interface LooseQuery extends PromiseLike<unknown> {
+  set(values: Record<string, unknown>): LooseQuery;
+  where(condition: SQL | undefined): LooseQuery;
+  from(table: PgTable): LooseQuery;
+  returning(): LooseQuery;
+}
+interface LooseDb {
+  update(table: PgTable): LooseQuery;
+  select(fields: Record<string, PgColumn>): LooseQuery;
+}
+
 /** A table with the columns {@link applyTransition} needs. */
 type MachineTable = PgTable & { id: PgColumn; status: PgColumn; updatedAt: PgColumn };
 
@@ -256,7 +268,9 @@ export async function applyTransition<Row>(options: {
           sql` `,
         )} end`;
   const scoped = and(eq(table.id, options.id), options.where);
-  const updated = (await (db as any)
+  // Drizzle's builders are typed per table; this helper serves several, so it talks to them loosely.
+  const loose = db as unknown as LooseDb;
+  const updated = (await loose
     .update(table)
     .set({ ...options.set, status: to, updatedAt: options.now })
     .where(
@@ -270,7 +284,7 @@ export async function applyTransition<Row>(options: {
     )
     .returning()) as Row[];
   if (updated[0]) return updated[0];
-  const [current] = (await (db as any).select({ status: table.status }).from(table).where(scoped)) as {
+  const [current] = (await loose.select({ status: table.status }).from(table).where(scoped)) as {
     status: string;
   }[];
   if (!current) throw new ServiceError('not_found', `No ${options.label} ${options.id}`);

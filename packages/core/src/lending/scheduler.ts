@@ -1,4 +1,4 @@
-import { LOAN_OFFER, type UpcomingRepayment } from '@lendwire/contract';
+import { generateId, LOAN_OFFER, type UpcomingRepayment } from '@lendwire/contract';
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { loanInstallments, loanOffers, loans, mandates, repayments } from '../db/schema.js';
 import {
@@ -13,16 +13,7 @@ import { createEventsService } from '../services/events.js';
 import { rowsOf } from '../services/ledger.js';
 import { createLoansService, refreshDelinquency } from '../services/loans.js';
 import { createMandatesService } from '../services/mandates.js';
-import {
-  applyTransition,
-  calendarDay,
-  type InstallmentRow,
-  money,
-  type OfferRow,
-  toLoan,
-  toOffer,
-  unpaid,
-} from './rows.js';
+import { applyTransition, type InstallmentRow, money, type OfferRow, toLoan, toOffer, unpaid } from './rows.js';
 
 /** What one scheduler run did, by step. */
 export interface SchedulerReport {
@@ -112,8 +103,6 @@ export function createLendingScheduler(ctx: ServiceContext) {
     const now = options.now ?? ctx.now();
     const limit = options.batchSize ?? 1000;
     const concurrency = options.concurrency ?? 8;
-    const loansSvc = createLoansService(ctx);
-
     // Columns as SQL, for the raw statements below.
     const i = { account: sql`i.account_id`, live: sql`i.livemode` };
     const iNow = clock(now, scope, i.account, i.live);
@@ -362,7 +351,7 @@ export function createLendingScheduler(ctx: ServiceContext) {
     try {
       return await inTransaction(ctx, async (tx) => {
         const [loan] = await tx.db.select().from(loans).where(eq(loans.id, target.loan_id)).for('update');
-        if (!loan || loan.status !== 'active') return null;
+        if (loan?.status !== 'active') return null;
         const installments: InstallmentRow[] = await tx.db
           .select()
           .from(loanInstallments)
@@ -403,7 +392,6 @@ export function createLendingScheduler(ctx: ServiceContext) {
           .returning();
         if (!counted) return null;
         const created = ctx.now();
-        const { generateId } = await import('@lendwire/contract');
         const id = generateId('repayment', created.getTime());
         await tx.db.insert(repayments).values({
           id,
@@ -432,7 +420,7 @@ export function createLendingScheduler(ctx: ServiceContext) {
   /** Collects a pending repayment through the rail and settles or fails it. Safe to repeat. */
   async function collect(repaymentId: string): Promise<'succeeded' | 'failed' | 'skipped'> {
     const [row] = await db.select().from(repayments).where(eq(repayments.id, repaymentId));
-    if (!row || row.status !== 'pending' || !row.mandateId) return 'skipped';
+    if (row?.status !== 'pending' || !row.mandateId) return 'skipped';
     const [mandate] = await db.select().from(mandates).where(eq(mandates.id, row.mandateId));
     if (!ctx.rail || !ctx.secretBox || !mandate)
       throw new Error('Collections need the payment rail and the encryption key');

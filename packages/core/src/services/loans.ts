@@ -512,7 +512,7 @@ export function createLoansService(ctx: ServiceContext) {
     async settleCollection(repaymentId: string): Promise<Repayment | null> {
       return inTransaction(ctx, async (tx) => {
         const [pending] = await tx.db.select().from(repayments).where(eq(repayments.id, repaymentId));
-        if (!pending || pending.status !== 'pending') return null;
+        if (pending?.status !== 'pending') return null;
         const scope = { accountId: pending.accountId, livemode: pending.livemode };
         const today = calendarDay(await tenantNow(tx, scope));
         const loan = await loanRow(tx.db, scope, pending.loanId, true);

@@ -38,11 +38,7 @@ export function createMandatesService(ctx: ServiceContext) {
 
   const service = {
     /** Creates a pending mandate for one of the tenant's customers and queues its set-up. */
-    async create(
-      scope: TenantScope,
-      params: MandateCreateParams,
-      request: EventRequest | null = null,
-    ): Promise<Mandate> {
+    async create(scope: TenantScope, params: MandateCreateParams): Promise<Mandate> {
       const input = MandateCreateSchema.parse(params);
       if (scope.livemode && ctx.liveRail === false) {
         throw new ServiceError(
