@@ -102,7 +102,8 @@ export const EVENT_TYPES = {
     object: RepaymentSchema,
   },
   'repayment.failed': {
-    description: 'A mandate collection failed (see `failureCode`); it is retried on the collection schedule.',
+    description:
+      'A mandate collection failed (see `failureCode`). It is retried on the collection schedule (the due date, then +1 and +3 days); after the last attempt the installment stays overdue.',
     object: RepaymentSchema,
   },
   'repayment.upcoming': {

@@ -52,9 +52,10 @@ describe('installmentAmount', () => {
     expect(installmentAmount({ principal: 100_000, annualRateBps: 2400, termMonths: 12, amortization: 'flat' })).toBe(
       10_333,
     );
-    // 10,000,000 at 24 % for 6 months: interest 1,200,000, (11,200,000) / 6 = 1,866,666.67.
+    // 10,000,000 at 24 % for 6 months: interest 1,200,000; ⌊10,000,000/6⌋ + ⌊1,200,000/6⌋ = 1,866,666,
+    // what installments 1-5 total (the last takes the remainders: 1,866,670).
     expect(installmentAmount({ principal: 10_000_000, annualRateBps: 2400, termMonths: 6, amortization: 'flat' })).toBe(
-      1_866_667,
+      1_866_666,
     );
   });
 });
@@ -115,6 +116,56 @@ describe('buildSchedule known answers', () => {
     expect(schedule[11]).toMatchObject({ principal: 8337, interest: 2000, total: 10_337 });
     expect(sum(schedule, 'interest')).toBe(24_000);
     expect(totalRepayable(schedule)).toBe(124_000);
+  });
+
+  it('flat: 100,000.00 NGN at 24 % over 6 months, the principal remainder on the last installment', () => {
+    const schedule = buildSchedule({
+      principal: 10_000_000,
+      annualRateBps: 2400,
+      termMonths: 6,
+      amortization: 'flat',
+      disbursedAt,
+    });
+    // Interest 10,000,000 × 24 % × 6/12 = 1,200,000, i.e. 200,000 a month exactly; principal
+    // 10,000,000 / 6 = 1,666,666 r 4, the 4 kobo on the last installment.
+    expect(
+      schedule.map(({ number, dueDate, principal, interest, total }) => [number, dueDate, principal, interest, total]),
+    ).toEqual([
+      [1, '2027-02-15', 1_666_666, 200_000, 1_866_666],
+      [2, '2027-03-15', 1_666_666, 200_000, 1_866_666],
+      [3, '2027-04-15', 1_666_666, 200_000, 1_866_666],
+      [4, '2027-05-15', 1_666_666, 200_000, 1_866_666],
+      [5, '2027-06-15', 1_666_666, 200_000, 1_866_666],
+      [6, '2027-07-15', 1_666_670, 200_000, 1_866_670],
+    ]);
+    expect(totalRepayable(schedule)).toBe(11_200_000);
+    // The quoted installment rounds (P + I) / n half up; the schedule floors each part, so they
+    // differ by less than one minor unit per part.
+    const quoted = installmentAmount({
+      principal: 10_000_000,
+      annualRateBps: 2400,
+      termMonths: 6,
+      amortization: 'flat',
+    });
+    expect(Math.abs(quoted - schedule[0]!.total)).toBeLessThanOrEqual(1);
+  });
+
+  it('flat: rounds the total interest half up once and puts both remainders on the last installment', () => {
+    // 100,000 at 25 % over 7 months: interest 14,583.33 → 14,583 = 6 × 2,083 + 2,085;
+    // principal 100,000 = 6 × 14,285 + 14,290.
+    const schedule = buildSchedule({
+      principal: 100_000,
+      annualRateBps: 2500,
+      termMonths: 7,
+      amortization: 'flat',
+      disbursedAt,
+    });
+    expect(schedule.map((i) => [i.principal, i.interest, i.total])).toEqual([
+      ...Array(6).fill([14_285, 2083, 16_368]),
+      [14_290, 2085, 16_375],
+    ]);
+    expect(sum(schedule, 'interest')).toBe(14_583);
+    expect(totalRepayable(schedule)).toBe(114_583);
   });
 
   it('adds the per-installment fee to every total and keeps it out of principal and interest', () => {

@@ -505,8 +505,7 @@ export type UpcomingRepayment = z.infer<typeof UpcomingRepaymentSchema>;
 // List filters
 // ---------------------------------------------------------------------------------------------
 
-const customerFilter = () =>
-  idSchema('customer').optional().meta({ description: 'Only objects of this customer' });
+const customerFilter = () => idSchema('customer').optional().meta({ description: 'Only objects of this customer' });
 
 /** Query of `GET /v1/loan-applications`. */
 export const LoanApplicationListQuerySchema = ListQuerySchema.extend({

@@ -58,7 +58,7 @@ const MONTHLY_RATE_DENOMINATOR = 120_000n;
  * The amount a borrower pays each month under these terms, as quoted on an offer.
  *
  * `equal_installments`: P·r(1+r)^n / ((1+r)^n − 1) with r = annualRateBps / 10000 / 12, or P/n when
- * the rate is zero. `flat`: (P + I) / n where I = P·annualRate·n/12 is the total flat interest
+ * the rate is zero. `flat`: ⌊P/n⌋ + ⌊I/n⌋ where I = P·annualRate·n/12 is the total flat interest
  * (itself rounded to the minor unit, as in {@link buildSchedule}). Rounded half up.
  *
  * @throws RangeError naming every invalid field.
@@ -145,7 +145,10 @@ function paymentOf(terms: LoanTerms): bigint {
   const bps = BigInt(terms.annualRateBps);
   const n = terms.termMonths;
   if (terms.amortization === 'flat') {
-    return divRoundHalfUp(principal + flatInterest(principal, bps, n), BigInt(n));
+    // What every installment but the last totals in buildSchedule: ⌊P/n⌋ + ⌊I/n⌋ (the last one takes
+    // the remainders), so the amount quoted on the offer is the amount the borrower sees each month.
+    const count = BigInt(n);
+    return principal / count + flatInterest(principal, bps, n) / count;
   }
   if (bps === 0n) return divRoundHalfUp(principal, BigInt(n));
   // With r = bps/D: P·r(1+r)^n / ((1+r)^n − 1) = P·bps·(D+bps)^n / (D·((D+bps)^n − D^n)), exactly.

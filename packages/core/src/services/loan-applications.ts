@@ -182,6 +182,12 @@ export function createLoanApplicationsService(ctx: ServiceContext) {
         );
       }
       const limits = lendingConfig(ctx);
+      if (terms.principal.amount < limits.minAmount || terms.principal.amount > limits.maxAmount) {
+        throw new ServiceError(
+          'unprocessable',
+          `offer.principal must be between ${limits.minAmount} and ${limits.maxAmount} minor units (the product limits); got ${terms.principal.amount}`,
+        );
+      }
       if (terms.termMonths > limits.maxTermMonths || terms.termMonths < limits.minTermMonths) {
         throw new ServiceError(
           'unprocessable',

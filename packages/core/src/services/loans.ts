@@ -178,7 +178,7 @@ export function createLoansService(ctx: ServiceContext) {
       entries,
     });
     const installments = [...after.values()];
-    const loan = await refreshDelinquency(tx, s.loan, installments, today);
+    const loan = await refreshDelinquency(tx, s.loan, installments, today, true);
     return { allocation, loan, installments };
   }
 
@@ -618,13 +618,15 @@ export async function refreshDelinquency(
   loan: LoanRow,
   installments: readonly InstallmentRow[],
   today: string,
+  /** Write `updatedAt` even when delinquency is unchanged (a payment changed what is outstanding). */
+  touch = false,
 ): Promise<LoanRow> {
   let days = 0;
   for (const i of installments) {
     if (unpaid(i).total > 0 && i.dueDate < today) days = Math.max(days, daysBetween(i.dueDate, today));
   }
   const bucket = delinquencyBucket(days);
-  if (days === loan.daysPastDue && bucket === loan.delinquencyBucket) return loan;
+  if (!touch && days === loan.daysPastDue && bucket === loan.delinquencyBucket) return loan;
   const [row] = await tx.db
     .update(loans)
     .set({ daysPastDue: days, delinquencyBucket: bucket, updatedAt: tx.now() })
