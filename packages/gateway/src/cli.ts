@@ -18,7 +18,7 @@ Commands:
   keys create --account <acct_…> --scopes <a,b> [--name <n>] [--live]
                                           Create an API key for an account and print its secret once
   openapi [--out <file>]                  Print or write the OpenAPI 3.1 document
-  worker                                  Work jobs (payouts) only; run any number against DATABASE_URL
+  worker                                  Work jobs (payouts, lending) and the lending scheduler only; run any number against DATABASE_URL
   jobs [--failed <n>]                     Job counts per queue and state, and the newest failed jobs
 `;
 

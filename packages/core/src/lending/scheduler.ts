@@ -291,13 +291,17 @@ export function createLendingScheduler(ctx: ServiceContext) {
     );
     report.loansDelinquencyUpdated = refreshed.length;
 
-    // 6. Collections: resume any left pending by a crashed run, then start new ones.
+    // 6. Collections: resume any left pending by a crashed run, then start new ones. A tenant's own run
+    // (a test clock advance) takes over every pending collection of the tenant, so it returns with
+    // them settled even when a periodic run started one a moment ago (the rail answers the same
+    // reference once, and settling is a compare-and-set); the periodic run leaves them a minute.
+    const staleBefore = scope ? ctx.now() : new Date(ctx.now().getTime() - 60_000);
     const stale = rowsOf<{ id: string }>(
       await db.execute(sql`
         select r.id from repayments r
         where r.status = 'pending' and r.source = 'mandate'
           and ${scoped(scope, sql`r.account_id`, sql`r.livemode`)}
-          and r.updated_at < ${new Date(ctx.now().getTime() - 60_000).toISOString()}::timestamptz
+          and r.updated_at <= ${staleBefore.toISOString()}::timestamptz
         limit ${limit}`),
     );
     const outcomes = async (repaymentId: string) => {

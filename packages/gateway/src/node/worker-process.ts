@@ -5,7 +5,7 @@ import { loadSecretBox, nodeSha256Hex } from './index.js';
 import { createMoneyJobs, type MoneyJobsOptions, type RunningWorker } from './workers.js';
 
 /**
- * `lendwire worker`: works the money core's jobs (payouts) in a process of its own. Any number may
+ * `lendwire worker`: works the money core's and lending's jobs (payouts, mandate set-up, credit assessments) and runs the periodic lending scheduler in a process of its own. Any number may
  * run against one Postgres database; each job goes to one of them. On the embedded store the
  * gateway process works its jobs itself (PGlite serves one process), so this needs `DATABASE_URL`
  * unless a store is passed in.
