@@ -437,11 +437,13 @@ export function createLendingScheduler(ctx: ServiceContext) {
       attempt: row.attempt ?? 0,
     });
     const loansSvc = createLoansService(ctx);
+    // Null: another run settled it first (both may call the rail; it answers a reference once).
     if (result.status === 'succeeded') {
-      return (await loansSvc.settleCollection(row.id))?.status === 'succeeded' ? 'succeeded' : 'failed';
+      const settled = await loansSvc.settleCollection(row.id);
+      if (!settled) return 'skipped';
+      return settled.status === 'succeeded' ? 'succeeded' : 'failed';
     }
-    await loansSvc.failCollection(row.id, result.code, result.message);
-    return 'failed';
+    return (await loansSvc.failCollection(row.id, result.code, result.message)) ? 'failed' : 'skipped';
   }
 
   /**

@@ -1,4 +1,4 @@
-import { generateId } from '@lendwire/contract';
+import { CURRENCY_EXPONENTS, generateId } from '@lendwire/contract';
 import { eq, sql } from 'drizzle-orm';
 import { PgDialect, type PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/index.js';
@@ -189,7 +189,8 @@ export function createLedgerService(ctx: ServiceContext) {
     /** Makes sure the system account exists and returns its id. */
     async systemAccount(kind: SystemAccountKind, currency: string, livemode: boolean): Promise<string> {
       const id = systemAccountId(kind, currency, livemode);
-      if (ensured.has(id)) return id;
+      // Migration 0003 created every system account of every accepted currency: no statement needed.
+      if (ensured.has(id) || Object.hasOwn(CURRENCY_EXPONENTS, currency)) return id;
       await db
         .insert(ledgerAccounts)
         .values({ id, accountId: null, livemode, currency, kind, guarded: false, balance: 0, createdAt: ctx.now() })

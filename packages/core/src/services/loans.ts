@@ -158,28 +158,50 @@ export function createLoansService(ctx: ServiceContext) {
       if (!updated) throw new ServiceError('state_conflict', `Installment ${part.number} of ${s.loan.id} changed`);
       after.set(part.number, updated);
     }
-    const ledger = createLedgerService(tx);
-    const { currency, livemode } = s.loan;
-    const entries = [
-      { ledgerAccountId: await ledger.systemAccount('collections', currency, livemode), amount: -s.amount, currency },
-    ];
-    const credit = async (kind: 'loan_funding' | 'interest_income' | 'fee_income', amount: number) => {
-      if (amount > 0)
-        entries.push({ ledgerAccountId: await ledger.systemAccount(kind, currency, livemode), amount, currency });
+    // The posting is returned, to be made last: it locks the shared system accounts (collections,
+    // loan funding, interest income) until commit, so every statement before it would hold them too.
+    const post = async () => {
+      const ledger = createLedgerService(tx);
+      const { currency, livemode } = s.loan;
+      const entries = [
+        { ledgerAccountId: await ledger.systemAccount('collections', currency, livemode), amount: -s.amount, currency },
+      ];
+      const credit = async (kind: 'loan_funding' | 'interest_income' | 'fee_income', amount: number) => {
+        if (amount > 0) {
+          entries.push({ ledgerAccountId: await ledger.systemAccount(kind, currency, livemode), amount, currency });
+        }
+      };
+      await credit('loan_funding', allocation.principal);
+      await credit('interest_income', allocation.interest);
+      await credit('fee_income', allocation.fees);
+      await ledger.post({
+        reference: `${repaymentId}:settle`,
+        type: 'repayment_collection',
+        description: `Repayment ${repaymentId} of loan ${s.loan.id}`,
+        livemode,
+        entries,
+      });
     };
-    await credit('loan_funding', allocation.principal);
-    await credit('interest_income', allocation.interest);
-    await credit('fee_income', allocation.fees);
-    await ledger.post({
-      reference: `${repaymentId}:settle`,
-      type: 'repayment_collection',
-      description: `Repayment ${repaymentId} of loan ${s.loan.id}`,
-      livemode,
-      entries,
-    });
     const installments = [...after.values()];
     const loan = await refreshDelinquency(tx, s.loan, installments, today, true);
-    return { allocation, loan, installments };
+    return { allocation, loan, installments, post };
+  }
+
+  /**
+   * Refuses to change what a loan owes while a mandate collection of it is in flight (the rail may
+   * already have taken the money): call with the loan row locked, as the scheduler's claim holds it.
+   */
+  async function assertNoCollectionInFlight(tx: ServiceContext, loan: LoanRow, action: string): Promise<void> {
+    const [inFlight] = await tx.db
+      .select({ id: repayments.id })
+      .from(repayments)
+      .where(and(eq(repayments.loanId, loan.id), eq(repayments.status, 'pending')));
+    if (inFlight) {
+      throw new ServiceError(
+        'state_conflict',
+        `Cannot ${action} loan ${loan.id} while its mandate collection ${inFlight.id} is in flight; retry once it settles (repayment.succeeded or repayment.failed)`,
+      );
+    }
   }
 
   /** After a repayment's own event: a loan with nothing left is paid off (`loan.paid_off`). */
@@ -444,6 +466,7 @@ export function createLoansService(ctx: ServiceContext) {
     /** The platform writes an active loan off: nothing more is collected. */
     async writeOff(scope: TenantScope, id: string, request: EventRequest | null = null): Promise<Loan> {
       return inTransaction(ctx, async (tx) => {
+        await assertNoCollectionInFlight(tx, await loanRow(tx.db, scope, id, true), 'write off');
         const row = await moveLoan(tx, scope, id, 'write_off');
         const loan = await loanOf(tx.db, row);
         await createEventsService(tx).record(scope, 'loan.written_off', loan, {
@@ -473,6 +496,7 @@ export function createLoansService(ctx: ServiceContext) {
         if (loan.status !== 'active') {
           throw new ServiceError('state_conflict', `Cannot repay a loan that is ${loan.status} (allowed from: active)`);
         }
+        await assertNoCollectionInFlight(tx, loan, 'repay');
         if (input.currency && input.currency !== loan.currency) {
           throw new ServiceError('unprocessable', `Loan ${loan.id} is in ${loan.currency}, not ${input.currency}`);
         }
@@ -501,6 +525,7 @@ export function createLoansService(ctx: ServiceContext) {
         const repayment = toRepayment(row!);
         await createEventsService(tx).record(scope, 'repayment.succeeded', repayment, { request });
         await payOffIfSettled(tx, scope, settled.loan, settled.installments, request);
+        await settled.post();
         return repayment;
       });
     },
@@ -511,13 +536,18 @@ export function createLoansService(ctx: ServiceContext) {
      */
     async settleCollection(repaymentId: string): Promise<Repayment | null> {
       return inTransaction(ctx, async (tx) => {
-        const [pending] = await tx.db.select().from(repayments).where(eq(repayments.id, repaymentId));
-        if (pending?.status !== 'pending') return null;
-        const scope = { accountId: pending.accountId, livemode: pending.livemode };
+        const [found] = await tx.db.select().from(repayments).where(eq(repayments.id, repaymentId));
+        if (found?.status !== 'pending') return null;
+        const scope = { accountId: found.accountId, livemode: found.livemode };
         const today = calendarDay(await tenantNow(tx, scope));
-        const loan = await loanRow(tx.db, scope, pending.loanId, true);
-        // A loan paid off or written off since the collection started: the money still arrived, so it
-        // is settled against what is left (nothing, for a loan paid off: then it fails as overpaid).
+        // Locks in the order every lending write takes them (the loan, then its repayments), then
+        // reads the repayment again: a second worker settling the same collection waits here and
+        // finds it settled.
+        const loan = await loanRow(tx.db, scope, found.loanId, true);
+        const [pending] = await tx.db.select().from(repayments).where(eq(repayments.id, repaymentId)).for('update');
+        if (pending?.status !== 'pending') return null;
+        // Cannot happen while manual repayments and write-offs wait for collections in flight (both
+        // refuse with 409); kept as a guard so a collection is never applied to more than is owed.
         const owed = (await installmentsOf(tx.db, [loan.id])).reduce((sum, i) => sum + unpaid(i).total, 0);
         if (loan.status !== 'active' || owed < pending.amount) {
           return service.failCollection(repaymentId, 'loan_settled', 'The loan no longer owes this amount', tx);
@@ -543,6 +573,7 @@ export function createLoansService(ctx: ServiceContext) {
           previousAttributes: { status: 'pending' },
         });
         await payOffIfSettled(tx, scope, settled.loan, settled.installments, null);
+        await settled.post();
         return repayment;
       });
     },
