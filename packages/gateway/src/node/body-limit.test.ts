@@ -190,7 +190,9 @@ describe('request bodies over the limit (a real Node server, read by real client
     // Drained for a while (so a client that ends its body in time reads the answer), then cut off.
     expect(exchange.written).toBeGreaterThan(16 * MiB);
     expect(exchange.written).toBeLessThan(256 * MiB);
-    expect(exchange.closedAfterMs).toBeLessThan(1_000);
+    // Cut off by the drain's caps (64 MiB or bodyDrainMs = 1 s, whichever first); the slack is for a
+    // loaded CI machine, where the time cap is what ends it and the close lands just after 1 s.
+    expect(exchange.closedAfterMs).toBeLessThan(2_500);
   });
 
   it('after an early 401 to a large body under the limit, the next request on a keep-alive agent is served', async () => {
