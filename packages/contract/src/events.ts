@@ -13,6 +13,7 @@ import {
   RepaymentSchema,
   UpcomingRepaymentSchema,
 } from './resources/lending.js';
+import { WebhookEndpointSchema } from './resources/webhooks.js';
 import { WithdrawalSchema } from './resources/withdrawal.js';
 
 /**
@@ -149,6 +150,11 @@ export const EVENT_TYPES = {
   'api_key.revoked': {
     description: 'An API key was revoked and is refused from now on.',
     object: ApiKeySchema,
+  },
+  'webhook_endpoint.disabled': {
+    description:
+      'A webhook endpoint was disabled by Lendwire: it answered 410 Gone, or every delivery failed for 5 days (`disabledReason`). Re-enable it with PATCH once fixed, then recover the failed deliveries.',
+    object: WebhookEndpointSchema,
   },
   'account.suspended': {
     description: 'The account was suspended: its keys get 403 `account_suspended` everywhere but `/v1/me`.',

@@ -13,6 +13,7 @@ export * from './resources/lending.js';
 export * from './resources/me.js';
 export * from './resources/test-helpers.js';
 export * from './resources/wallet.js';
+export * from './resources/webhooks.js';
 export * from './resources/withdrawal.js';
 export * from './scopes.js';
 export * from './state-machines.js';

@@ -233,7 +233,25 @@ const pendingAssessment: CreditAssessment = {
  * A valid `data.object` for each resource that events carry, keyed by the full type where the
  * object differs from its prefix's (a reminder is not a repayment), else by the type's prefix.
  */
+/** A webhook endpoint as `webhook_endpoint.disabled` carries it: never with its secret. */
+const webhookEndpoint = {
+  id: generateId('webhookEndpoint'),
+  object: 'webhook_endpoint',
+  url: 'https://example.com/hooks',
+  enabledEvents: ['loan.*'],
+  description: null,
+  status: 'disabled',
+  disabledReason: 'failing',
+  throttleRate: null,
+  previousSecretExpiresAt: null,
+  metadata: {},
+  livemode: false,
+  createdAt: at,
+  updatedAt: at,
+};
+
 const objects: Record<string, unknown> = {
+  webhook_endpoint: webhookEndpoint,
   withdrawal,
   bank_account: bankAccount,
   api_key: apiKey,

@@ -133,6 +133,13 @@ export {
   type WalletTransactionRecord,
 } from './services/wallets.js';
 export {
+  createWebhookEndpointsService,
+  MAX_ENDPOINTS_PER_ACCOUNT,
+  toWebhookDelivery,
+  toWebhookEndpoint,
+  type WebhookEndpointsService,
+} from './services/webhook-endpoints.js';
+export {
   createWithdrawalsService,
   PAYOUT_ATTEMPTS,
   PAYOUT_JOB,
@@ -140,3 +147,16 @@ export {
   type WithdrawalsService,
   withdrawalFee,
 } from './services/withdrawals.js';
+export {
+  createWebhookDispatcher,
+  DEFAULT_WEBHOOK_SCHEDULE_MS,
+  type DispatchReport,
+  FAILING_DISABLE_MS,
+  RESPONSE_EXCERPT_BYTES,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+  type WebhookRequest,
+  type WebhookResponse,
+  type WebhookSender,
+} from './webhooks/dispatcher.js';
+export { addressRefusal, type ResolveHost, type SsrfOptions, urlRefusal } from './webhooks/ssrf.js';

@@ -25,6 +25,9 @@ describe('loadConfig', () => {
       LENDWIRE_BODY_LIMIT: 1024 * 1024,
       LENDWIRE_LOG_LEVEL: 'info',
       LENDWIRE_KEY_CACHE_TTL: 30,
+      LENDWIRE_SCHEDULER_INTERVAL: 30,
+      LENDWIRE_WEBHOOK_TIMEOUT_MS: 15_000,
+      LENDWIRE_WEBHOOKS: 'builtin',
     });
     expect(tierLimits(loadConfig({}))).toEqual(DEFAULT_TIERS);
   });
@@ -52,6 +55,11 @@ describe('loadConfig', () => {
       LENDWIRE_LOG_LEVEL: 'silent',
       LENDWIRE_CLIENT_IP_HEADER: 'cf-connecting-ip',
       LENDWIRE_KEY_CACHE_TTL: '0',
+      LENDWIRE_SCHEDULER_INTERVAL: '0',
+      LENDWIRE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+      LENDWIRE_WEBHOOK_TIMEOUT_MS: '2000',
+      LENDWIRE_WEBHOOK_SCHEDULE: '0,100,1000',
+      LENDWIRE_WEBHOOKS: 'off',
     });
     expect(config).toMatchObject({
       PORT: 0,
@@ -63,6 +71,11 @@ describe('loadConfig', () => {
       LENDWIRE_LOG_LEVEL: 'silent',
       LENDWIRE_CLIENT_IP_HEADER: 'cf-connecting-ip',
       LENDWIRE_KEY_CACHE_TTL: 0,
+      LENDWIRE_SCHEDULER_INTERVAL: 0,
+      LENDWIRE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+      LENDWIRE_WEBHOOK_TIMEOUT_MS: 2000,
+      LENDWIRE_WEBHOOK_SCHEDULE: [0, 100, 1000],
+      LENDWIRE_WEBHOOKS: 'off',
     });
     expect(tierLimits(config)).toEqual({
       free: { requests: 5, windowSeconds: 10 },
@@ -90,6 +103,8 @@ describe('loadConfig', () => {
     ['LENDWIRE_CORS_ORIGINS', 'notaurl', /URL/],
     ['LENDWIRE_CORS_ORIGINS', 'https://app.example.com,notaurl', /URL/],
     ['LENDWIRE_BODY_LIMIT', '10', /1024/],
+    ['LENDWIRE_WEBHOOK_SCHEDULE', '0,5s', /comma-separated delays/],
+    ['LENDWIRE_WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'yes', /true.*false/],
     ['LENDWIRE_LOG_LEVEL', 'loud', /must be one of/],
     ['LENDWIRE_CLIENT_IP_HEADER', 'x forwarded for', /header name/],
     ['LENDWIRE_KEY_CACHE_TTL', '60', /30/],

@@ -90,6 +90,24 @@ export const ConfigSchema = z.object({
   LENDWIRE_KEY_CACHE_TTL: z.coerce.number().int().min(0).max(30).default(30),
   /** Seconds between lending scheduler runs in each worker (collections, reminders, overdue marks); 0 = off. */
   LENDWIRE_SCHEDULER_INTERVAL: z.coerce.number().int().min(0).max(86_400).default(30),
+  /**
+   * Allow webhook endpoints on private, loopback and link-local addresses. Default: true on the
+   * embedded store (local development), false with DATABASE_URL. Production must not set it.
+   */
+  LENDWIRE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).optional(),
+  /** Webhook request timeout in ms (default 15 s). */
+  LENDWIRE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /**
+   * The webhook retry schedule: comma-separated delays in ms before each attempt (default
+   * `0,5000,300000,1800000,7200000,18000000,36000000,36000000`). Tests compress it.
+   */
+  LENDWIRE_WEBHOOK_SCHEDULE: z
+    .string()
+    .regex(/^\d+(,\d+){0,19}$/, 'must be up to 20 comma-separated delays in ms, e.g. 0,1000,5000')
+    .transform((s) => s.split(',').map(Number))
+    .optional(),
+  /** `builtin` (default): this deployment's dispatcher delivers webhooks; `off`: none in this process. */
+  LENDWIRE_WEBHOOKS: z.enum(['builtin', 'off']).default('builtin'),
 });
 
 /** Validated configuration. */

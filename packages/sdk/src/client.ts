@@ -1,3 +1,5 @@
+import type { LendwireEvent } from '@lendwire/contract';
+import { unwrap, type VerifyOptions, type WebhookHeaders } from '@lendwire/webhooks';
 import { LendwireError } from './core/errors.js';
 import { type Logger, type LogLevel, leveledLogger } from './core/logger.js';
 import { Transport } from './core/transport.js';
@@ -51,6 +53,37 @@ function env(name: string): string | undefined {
   }
 }
 
+/** `lendwire.webhooks`: verification of the webhooks Lendwire sends. */
+export interface WebhooksResource {
+  /**
+   * Verifies a webhook request (Standard Webhooks signature and timestamp, with Web Crypto) and
+   * returns its event, typed: narrow on `event.type`. The body is parsed, not checked against the
+   * event schemas (so an event type newer than this SDK still arrives); for a schema-checked event
+   * use `unwrap` from `@lendwire/sdk/webhooks`.
+   *
+   * - `rawBody`: the body exactly as received (`await request.text()`, or the raw bytes).
+   * - `headers`: the request headers (`Headers` or a plain object).
+   * - `secret`: the endpoint's secret (`whsec_…`), or several during a rotation.
+   * - `options.tolerance`: accepted clock difference in seconds (default 300).
+   *
+   * Throws {@link WebhookVerificationError} (with a `code`) when the request is not authentic or not
+   * fresh.
+   */
+  unwrap(
+    rawBody: string | Uint8Array,
+    headers: WebhookHeaders,
+    secret: string | readonly string[],
+    options?: VerifyOptions,
+  ): Promise<LendwireEvent>;
+}
+
+// No request, no state: one object serves every client. The verification code is the Web Crypto
+// implementation of `@lendwire/webhooks`, bundled in at build time (a few hundred bytes gzipped);
+// the zod event schemas stay out of the core bundle, in `@lendwire/sdk/webhooks`.
+const webhooks: WebhooksResource = {
+  unwrap: (rawBody, headers, secret, options) => unwrap<LendwireEvent>(rawBody, headers, secret, options),
+};
+
 const LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
 /**
@@ -97,6 +130,8 @@ export class Lendwire {
   readonly eventTypes: EventTypes;
   /** Test mode only: fund the test wallet, move the test clock. */
   readonly testHelpers: TestHelpers;
+  /** Verify webhooks from Lendwire: `await lendwire.webhooks.unwrap(rawBody, headers, secret)`. */
+  readonly webhooks: WebhooksResource = webhooks;
   /** The API origin requests go to. */
   readonly baseUrl: string;
 

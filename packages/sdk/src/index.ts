@@ -76,7 +76,15 @@ export type {
   WithdrawalCreateParams,
   WithdrawalStatus,
 } from '@lendwire/contract';
-export { type ClientOptions, Lendwire, Lendwire as default } from './client.js';
+export {
+  type VerifyOptions,
+  verify,
+  type WebhookHeaderName,
+  type WebhookHeaders,
+  WebhookVerificationError,
+  type WebhookVerificationErrorCode,
+} from '@lendwire/webhooks';
+export { type ClientOptions, Lendwire, Lendwire as default, type WebhooksResource } from './client.js';
 export { APIPromise, type WithResponse } from './core/api-promise.js';
 export {
   APIConnectionError,

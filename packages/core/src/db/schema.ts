@@ -302,8 +302,11 @@ export const events = pgTable(
     data: jsonb('data').$type<{ object: unknown; previousAttributes?: unknown }>().notNull(),
     request: jsonb('request').$type<{ id: string | null; idempotencyKey: string | null } | null>(),
     createdAt: ts('created_at').notNull(),
+    /** Set once the webhook fan-out has made this event's deliveries (null: still to do). */
+    fannedOutAt: ts('fanned_out_at'),
   },
   (t) => [
+    index('events_fanout_pending').on(t.id).where(sql`${t.fannedOutAt} is null`),
     index('events_owner').on(t.accountId, t.livemode, t.id),
     index('events_owner_type').on(t.accountId, t.livemode, t.type, t.id),
   ],
@@ -559,4 +562,91 @@ export const creditAssessments = pgTable(
     index('credit_assessments_owner').on(t.accountId, t.livemode, t.id),
     index('credit_assessments_pending').on(t.id).where(sql`${t.status} = 'pending'`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Webhooks: endpoints, one delivery per (event, endpoint), and every attempt of each delivery.
+
+/** Webhook endpoints. Secrets are stored encrypted (AES-GCM), never in plain text. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    url: text('url').notNull(),
+    enabledEvents: jsonb('enabled_events').$type<string[]>().notNull(),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    status: text('status', { enum: ['enabled', 'disabled'] }).notNull(),
+    disabledReason: text('disabled_reason'),
+    throttleRate: integer('throttle_rate'),
+    secretEncrypted: text('secret_encrypted').notNull(),
+    previousSecretEncrypted: text('previous_secret_encrypted'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    /** When the current run of failed attempts began (null after any success): 5 days disables it. */
+    failingSince: ts('failing_since'),
+    deletedAt: ts('deleted_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('webhook_endpoints_owner').on(t.accountId, t.livemode, t.id),
+    index('webhook_endpoints_enabled')
+      .on(t.accountId, t.livemode)
+      .where(sql`${t.status} = 'enabled' and ${t.deletedAt} is null`),
+  ],
+);
+
+/**
+ * Deliveries: one event to one endpoint, unique per pair (fan-out is idempotent). The row is the
+ * schedule: `nextAttemptAt` says when a dispatcher may take it, and a dispatcher that took it holds
+ * it until `lockedUntil` (a lease; a killed dispatcher's deliveries come back when it lapses).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    livemode: boolean('livemode').notNull(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    /** `attemptCount` when it was last re-queued (retry, recover): the schedule restarts from there. */
+    scheduleBase: integer('schedule_base').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    lockedUntil: ts('locked_until'),
+    /** The event as sent, for test messages (`POST …/test`), which are not in the event log. */
+    payload: jsonb('payload'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_endpoint').on(t.eventId, t.endpointId),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    index('webhook_deliveries_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Every attempt of every delivery: status, duration, an excerpt of the answer or the error. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    at: ts('at').notNull(),
+    responseStatus: integer('response_status'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
 );

@@ -3,6 +3,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Db } from '../db/index.js';
 import type { PaymentRail } from '../rail/index.js';
+import type { ResolveHost } from '../webhooks/ssrf.js';
 
 /** Hex SHA-256 of a string. Injected so Node can use its native hash and the edge a pure-JS one. */
 export type Hasher = (input: string) => string;
@@ -39,6 +40,8 @@ export interface ServiceContext {
   /** Enqueues jobs (payouts); without it, withdrawals are created but nothing pays them out. */
   enqueue?: Enqueue | undefined;
   withdrawalFee?: FeeSchedule | undefined;
+  /** The webhook SSRF guard's settings (default: private networks refused, literal IPs checked only). */
+  webhooks?: { allowPrivateNetworks: boolean; resolveHost?: ResolveHost | undefined } | undefined;
   /** Lending product limits and schedules (defaults: {@link DEFAULT_LENDING_CONFIG}). */
   lending?: Partial<LendingConfig> | undefined;
 }

@@ -24,6 +24,7 @@ import { createLoansService, type LoansService } from './loans.js';
 import { createMandatesService, type MandatesService } from './mandates.js';
 import { createTestClockService, type TestClockService } from './test-clock.js';
 import { createWalletsService, type WalletsService } from './wallets.js';
+import { createWebhookEndpointsService, type WebhookEndpointsService } from './webhook-endpoints.js';
 import { createWithdrawalsService, type WithdrawalsService } from './withdrawals.js';
 
 /** Options of {@link createServices}. */
@@ -41,6 +42,8 @@ export interface CreateServicesOptions {
   withdrawalFee?: FeeSchedule;
   /** Lending product limits and schedules (defaults: `DEFAULT_LENDING_CONFIG`). */
   lending?: Partial<LendingConfig>;
+  /** The webhook SSRF guard (default: private networks refused; literal IP hosts checked only). */
+  webhooks?: ServiceContext['webhooks'];
 }
 
 /** Default withdrawal fee: ₦10 (1,000 kobo) plus 0.25 %, at most 100,000 minor units. */
@@ -65,6 +68,8 @@ export interface Services {
   creditAssessments: CreditAssessmentsService;
   /** The time-driven lending work: expiries, reminders, overdue marks, delinquency, collections. */
   lendingScheduler: LendingScheduler;
+  /** Webhook endpoints, their deliveries, and replay. */
+  webhookEndpoints: WebhookEndpointsService;
   /**
    * Runs `fn` with every service bound to one database transaction (a savepoint when this is
    * already a transaction): one business action, one transaction. The state change, its ledger
@@ -86,6 +91,7 @@ export function createServices(options: CreateServicesOptions): Services {
     enqueue: options.enqueue,
     withdrawalFee: options.withdrawalFee ?? DEFAULT_WITHDRAWAL_FEE,
     lending: options.lending,
+    webhooks: options.webhooks,
   };
   return {
     ctx,
@@ -104,6 +110,7 @@ export function createServices(options: CreateServicesOptions): Services {
     mandates: createMandatesService(ctx),
     creditAssessments: createCreditAssessmentsService(ctx),
     lendingScheduler: createLendingScheduler(ctx),
+    webhookEndpoints: createWebhookEndpointsService(ctx),
     transaction: (fn) => options.db.transaction((tx) => fn(createServices({ ...options, db: tx as unknown as Db }))),
   };
 }

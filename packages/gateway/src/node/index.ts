@@ -23,6 +23,7 @@ import { createMemoryRateLimiter } from '../rate-limit/memory.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { createUpstashRestRateLimiter } from '../rate-limit/upstash.js';
 import { createRedisRateLimiter } from './redis-adapter.js';
+import { startWebhookDispatcher, webhookSettings } from './webhooks.js';
 import { createMoneyJobs, type MoneyJobsOptions } from './workers.js';
 
 export { createRedisRateLimiter, createRedisTcpAdapter } from './redis-adapter.js';
@@ -279,6 +280,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     enqueue: jobs.enqueue,
     // Only the simulator is built in: on a server deployment live payouts are refused, not pretended.
     liveRail: !config.DATABASE_URL,
+    webhooks: webhookSettings(config),
   });
   let rootKey: RootKeyResult;
   try {
@@ -290,6 +292,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     if (!options.db) await db.close();
     throw error;
   }
+  // Webhooks go out from this process too unless workers are off here (then `lendwire worker`s send them).
+  const webhooks = config.LENDWIRE_WORKERS === 'off' ? undefined : startWebhookDispatcher(services, config, logger);
   const limiter = options.limiter ?? createLimiterFromConfig(config, () => now().getTime());
   const app = createGateway({
     services,
@@ -375,6 +379,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         });
         await app.deps.usage.flush();
         await limiter.close();
+        await webhooks?.stop();
         await jobs.stop();
         if (!options.db) await db.close();
         logger.info('gateway stopped');

@@ -2,6 +2,7 @@ import { createDb, createServices, type DbHandle, type PaymentRail } from '@lend
 import type { Config } from '../config.js';
 import { createJsonLogger, type Logger } from '../logger.js';
 import { loadSecretBox, nodeSha256Hex } from './index.js';
+import { startWebhookDispatcher, webhookSettings } from './webhooks.js';
 import { createMoneyJobs, type MoneyJobsOptions, type RunningWorker } from './workers.js';
 
 /**
@@ -34,14 +35,17 @@ export async function startWorker(
     enqueue: jobs.enqueue,
     rail: options.rail,
     liveRail: Boolean(options.rail) || !config.DATABASE_URL,
+    webhooks: webhookSettings(config),
   });
   await jobs.start(services);
+  const webhooks = startWebhookDispatcher(services, config, logger);
   logger.info('worker started', { store: db.kind, pid: process.pid });
   return {
     jobs,
     services,
     db,
     async stop() {
+      await webhooks?.stop();
       await jobs.stop();
       if (!options.db) await db.close();
       logger.info('worker stopped', { pid: process.pid });

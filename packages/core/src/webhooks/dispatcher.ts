@@ -1,0 +1,403 @@
+import { eventTypeMatches, generateId } from '@lendwire/contract';
+import { signatureHeaders } from '@lendwire/webhooks';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema.js';
+import { inTransaction, type ServiceContext } from '../services/context.js';
+import { createEventsService, toEvent } from '../services/events.js';
+import { rowsOf } from '../services/ledger.js';
+import { toWebhookEndpoint } from '../services/webhook-endpoints.js';
+
+/** DESIGN §5: immediate, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (the delay before each attempt). */
+export const DEFAULT_WEBHOOK_SCHEDULE_MS: readonly number[] = [
+  0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+];
+/** An endpoint whose deliveries have all failed for this long is disabled (5 days). */
+export const FAILING_DISABLE_MS = 5 * 86_400_000;
+/** Longest response excerpt kept per attempt. */
+export const RESPONSE_EXCERPT_BYTES = 1024;
+
+/** One POST to an endpoint. */
+export interface WebhookRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+/** What came back: the status, `Retry-After`, and the first KiB of the body. */
+export interface WebhookResponse {
+  status: number;
+  retryAfter: string | null;
+  excerpt: string;
+}
+
+/**
+ * Sends one webhook request. Resolves with the response (any status, redirects not followed); rejects
+ * with an Error whose message says why there was none (timeout, refused address, connection reset).
+ * The Node entry's sender re-checks the SSRF guard on the address it connects to.
+ */
+export type WebhookSender = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+/** Options of {@link createWebhookDispatcher}. */
+export interface WebhookDispatcherOptions {
+  sender: WebhookSender;
+  /** Delay before each attempt, from the first (default {@link DEFAULT_WEBHOOK_SCHEDULE_MS}). */
+  schedule?: readonly number[];
+  /** ± share of each delay drawn at random (default 0.2). */
+  jitter?: number;
+  /** Request timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Deliveries sent at once by this dispatcher (default 16). */
+  concurrency?: number;
+  /** Deliveries claimed per pass (default 100). */
+  batchSize?: number;
+  /** Events fanned out per pass (default 500). */
+  fanOutBatchSize?: number;
+  /** Failing this long disables an endpoint (default 5 days). */
+  failingDisableMs?: number;
+  random?: () => number;
+}
+
+/** What one pass did. */
+export interface DispatchReport {
+  fannedOut: number;
+  claimed: number;
+  succeeded: number;
+  retrying: number;
+  failed: number;
+  throttled: number;
+}
+
+/**
+ * The built-in webhook engine (DESIGN §5), on its own `FOR UPDATE SKIP LOCKED` claim rather than
+ * pg-boss: the delivery row is the schedule and the log's subject, so a retry, a recovery or a
+ * crash is one column (`next_attempt_at`, `locked_until`) of one row, and the API shows exactly
+ * what the dispatcher sees. Fan-out marks each event in the transaction that writes its deliveries
+ * (unique per event and endpoint), so several dispatchers never fan out twice; a claim is a lease,
+ * so a dispatcher killed mid-request loses its deliveries to the next pass once the lease lapses
+ * (at least once, never lost).
+ */
+export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDispatcherOptions) {
+  const { db } = ctx;
+  const schedule = options.schedule ?? DEFAULT_WEBHOOK_SCHEDULE_MS;
+  const jitter = options.jitter ?? 0.2;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const concurrency = options.concurrency ?? 16;
+  const batchSize = options.batchSize ?? 100;
+  const random = options.random ?? Math.random;
+  const failingDisableMs = options.failingDisableMs ?? FAILING_DISABLE_MS;
+  const leaseMs = timeoutMs + 30_000;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  /** Makes the deliveries of events not yet fanned out (one transaction per batch). */
+  async function fanOut(limit = options.fanOutBatchSize ?? 500): Promise<number> {
+    return inTransaction(ctx, async (tx) => {
+      const pending = rowsOf<{ id: string; account_id: string; livemode: boolean; type: string }>(
+        await tx.db.execute(sql`
+          select id, account_id, livemode, type from events where fanned_out_at is null
+          order by id limit ${limit} for update skip locked`),
+      );
+      if (pending.length === 0) return 0;
+      const accountIds = [...new Set(pending.map((e) => e.account_id))];
+      const endpoints = await tx.db
+        .select({
+          id: webhookEndpoints.id,
+          accountId: webhookEndpoints.accountId,
+          livemode: webhookEndpoints.livemode,
+          enabledEvents: webhookEndpoints.enabledEvents,
+        })
+        .from(webhookEndpoints)
+        .where(
+          and(
+            inArray(webhookEndpoints.accountId, accountIds),
+            eq(webhookEndpoints.status, 'enabled'),
+            isNull(webhookEndpoints.deletedAt),
+          ),
+        );
+      const now = ctx.now();
+      const rows = [];
+      for (const event of pending) {
+        for (const endpoint of endpoints) {
+          if (endpoint.accountId !== event.account_id || endpoint.livemode !== event.livemode) continue;
+          if (!endpoint.enabledEvents.some((pattern) => eventTypeMatches(pattern, event.type))) continue;
+          rows.push({
+            id: generateId('message', now.getTime()),
+            accountId: event.account_id,
+            livemode: event.livemode,
+            endpointId: endpoint.id,
+            eventId: event.id,
+            eventType: event.type,
+            status: 'pending' as const,
+            nextAttemptAt: now,
+            createdAt: now,
+            updatedAt: now,
+          });
+        }
+      }
+      if (rows.length > 0) await tx.db.insert(webhookDeliveries).values(rows).onConflictDoNothing();
+      await tx.db
+        .update(events)
+        .set({ fannedOutAt: now })
+        .where(
+          inArray(
+            events.id,
+            pending.map((e) => e.id),
+          ),
+        );
+      return rows.length;
+    });
+  }
+
+  /** Claims due deliveries for this dispatcher until their lease lapses. */
+  async function claim(now: Date) {
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    return rowsOf<{ id: string; endpoint_id: string; attempt_count: number; schedule_base: number }>(
+      await db.execute(sql`
+        update webhook_deliveries set locked_until = ${leaseUntil.toISOString()}::timestamptz
+        where id in (
+          select id from webhook_deliveries
+          where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+            and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
+          order by next_attempt_at limit ${batchSize}
+          for update skip locked)
+        returning id, endpoint_id, attempt_count, schedule_base`),
+    ).map((r) => ({ ...r, leaseUntil }));
+  }
+
+  /** Takes a token of the endpoint's throttle; false when it is over its rate this second. */
+  function takeToken(endpointId: string, rate: number | null, nowMs: number): boolean {
+    if (!rate) return true;
+    const bucket = buckets.get(endpointId) ?? { tokens: rate, at: nowMs };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((nowMs - bucket.at) / 1000) * rate);
+    bucket.at = nowMs;
+    buckets.set(endpointId, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** The delay before the next attempt after `made` attempts (null: none left), with jitter. */
+  function nextDelay(made: number): number | null {
+    const base = schedule[made];
+    if (base === undefined) return null;
+    return Math.round(base * (1 + (random() * 2 - 1) * jitter));
+  }
+
+  /** `Retry-After` in ms (seconds or an HTTP date), or null. */
+  function retryAfterMs(value: string | null, nowMs: number): number | null {
+    if (!value) return null;
+    if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+  }
+
+  async function disableEndpoint(tx: ServiceContext, endpointId: string, reason: 'gone' | 'failing') {
+    const [row] = await tx.db
+      .update(webhookEndpoints)
+      .set({ status: 'disabled', disabledReason: reason, updatedAt: ctx.now() })
+      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.status, 'enabled')))
+      .returning();
+    if (!row) return;
+    await createEventsService(tx).record(
+      { accountId: row.accountId, livemode: row.livemode },
+      'webhook_endpoint.disabled',
+      toWebhookEndpoint(row),
+      { previousAttributes: { status: 'enabled', disabledReason: null } },
+    );
+  }
+
+  /** Sends one claimed delivery and records the attempt and what comes next, in one transaction. */
+  async function deliver(
+    claimed: { id: string; endpoint_id: string; attempt_count: number; schedule_base: number; leaseUntil: Date },
+    report: DispatchReport,
+  ): Promise<void> {
+    const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, claimed.id));
+    const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, claimed.endpoint_id));
+    if (!delivery || !endpoint) return;
+    const started = ctx.now();
+    if (endpoint.status !== 'enabled' || endpoint.deletedAt) {
+      // Disabled while queued: held as failed, so `recover` can send it once the endpoint is back.
+      await db
+        .update(webhookDeliveries)
+        .set({ status: 'failed', lockedUntil: null, nextAttemptAt: null, updatedAt: started })
+        .where(eq(webhookDeliveries.id, delivery.id));
+      report.failed++;
+      return;
+    }
+    if (!takeToken(endpoint.id, endpoint.throttleRate, started.getTime())) {
+      await db
+        .update(webhookDeliveries)
+        .set({ lockedUntil: null, nextAttemptAt: new Date(started.getTime() + 1000 / (endpoint.throttleRate ?? 1)) })
+        .where(eq(webhookDeliveries.id, delivery.id));
+      report.throttled++;
+      return;
+    }
+    if (!ctx.secretBox) throw new Error('Webhook delivery needs the encryption key (LENDWIRE_ENCRYPTION_KEY)');
+    let payload = delivery.payload;
+    if (!payload) {
+      const [event] = await db.select().from(events).where(eq(events.id, delivery.eventId));
+      payload = event ? toEvent(event) : null;
+    }
+    const secrets = [await ctx.secretBox.decrypt(endpoint.secretEncrypted)];
+    if (
+      endpoint.previousSecretEncrypted &&
+      endpoint.previousSecretExpiresAt &&
+      endpoint.previousSecretExpiresAt.getTime() > started.getTime()
+    ) {
+      secrets.push(await ctx.secretBox.decrypt(endpoint.previousSecretEncrypted));
+    }
+    const body = JSON.stringify(payload);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Lendwire-Webhooks/1',
+      ...(await signatureHeaders({
+        id: delivery.id,
+        timestamp: Math.floor(started.getTime() / 1000),
+        payload: body,
+        secrets,
+      })),
+    };
+    let response: WebhookResponse | null = null;
+    let error: string | null = null;
+    const t0 = performance.now();
+    try {
+      response = await options.sender({ url: endpoint.url, headers, body, timeoutMs });
+    } catch (e) {
+      error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    const finished = ctx.now();
+    const ok = response !== null && response.status >= 200 && response.status < 300;
+    const made = claimed.attempt_count + 1 - claimed.schedule_base;
+    let status: 'pending' | 'succeeded' | 'failed' = ok ? 'succeeded' : 'pending';
+    let nextAttemptAt: Date | null = null;
+    const gone = response?.status === 410;
+    if (!ok) {
+      const delay = gone ? null : nextDelay(made);
+      if (delay === null) status = 'failed';
+      else {
+        let wait = delay;
+        if (response && (response.status === 429 || response.status === 503)) {
+          const asked = retryAfterMs(response.retryAfter, finished.getTime());
+          if (asked !== null) wait = Math.min(Math.max(asked, delay), 2 * delay);
+        }
+        nextAttemptAt = new Date(finished.getTime() + wait);
+      }
+    }
+    await inTransaction(ctx, async (tx) => {
+      await tx.db.insert(webhookAttempts).values({
+        id: generateId('attempt', finished.getTime()),
+        deliveryId: delivery.id,
+        at: started,
+        responseStatus: response?.status ?? null,
+        durationMs,
+        error:
+          error ??
+          (response && !ok && response.status >= 300 && response.status < 400 ? 'redirect not followed' : null),
+        responseExcerpt: response ? response.excerpt.slice(0, RESPONSE_EXCERPT_BYTES) : null,
+      });
+      const [moved] = await tx.db
+        .update(webhookDeliveries)
+        .set({
+          status,
+          attemptCount: sql`${webhookDeliveries.attemptCount} + 1`,
+          nextAttemptAt,
+          lockedUntil: null,
+          updatedAt: finished,
+        })
+        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, claimed.leaseUntil)))
+        .returning({ id: webhookDeliveries.id });
+      if (!moved) return; // The lease lapsed and another dispatcher took it: its attempt decides.
+      if (ok) {
+        if (endpoint.failingSince) {
+          await tx.db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
+        }
+        return;
+      }
+      if (gone) {
+        await disableEndpoint(tx, endpoint.id, 'gone');
+        return;
+      }
+      const since = endpoint.failingSince ?? finished;
+      if (!endpoint.failingSince) {
+        await tx.db
+          .update(webhookEndpoints)
+          .set({ failingSince: finished })
+          .where(and(eq(webhookEndpoints.id, endpoint.id), isNull(webhookEndpoints.failingSince)));
+      } else if (finished.getTime() - since.getTime() >= failingDisableMs) {
+        await disableEndpoint(tx, endpoint.id, 'failing');
+      }
+    });
+    if (ok) report.succeeded++;
+    else if (status === 'failed') report.failed++;
+    else report.retrying++;
+  }
+
+  /** One pass: fan out new events, then claim and send what is due. */
+  async function runOnce(): Promise<DispatchReport> {
+    const report: DispatchReport = { fannedOut: 0, claimed: 0, succeeded: 0, retrying: 0, failed: 0, throttled: 0 };
+    report.fannedOut = await fanOut();
+    const claimed = await claim(ctx.now());
+    report.claimed = claimed.length;
+    let next = 0;
+    const lane = async () => {
+      while (next < claimed.length) {
+        const item = claimed[next++]!;
+        await deliver(item, report);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
+    return report;
+  }
+
+  /** How far behind the engine is: the oldest event not fanned out and the oldest due delivery. */
+  async function lag(): Promise<{ fanOutMs: number; dispatchMs: number; pending: number }> {
+    const [row] = rowsOf<{ oldest_event: string | null; oldest_due: string | null; pending: number | string }>(
+      await db.execute(sql`
+        select (select min(created_at) from events where fanned_out_at is null)::text as oldest_event,
+          (select min(next_attempt_at) from webhook_deliveries where status = 'pending' and next_attempt_at <= now())::text as oldest_due,
+          (select count(*) from webhook_deliveries where status = 'pending') as pending`),
+    );
+    const nowMs = ctx.now().getTime();
+    const age = (t: string | null | undefined) => (t ? Math.max(0, nowMs - Date.parse(t)) : 0);
+    return { fanOutMs: age(row?.oldest_event), dispatchMs: age(row?.oldest_due), pending: Number(row?.pending ?? 0) };
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let running: Promise<unknown> | undefined;
+
+  return {
+    fanOut,
+    runOnce,
+    lag,
+    /** Runs passes back to back while there is work, else every `idleMs` (default 250 ms). */
+    start(idleMs = 250, onError?: (error: unknown) => void) {
+      stopped = false;
+      const loop = async () => {
+        if (stopped) return;
+        let busy = false;
+        try {
+          running = runOnce();
+          const r = (await running) as DispatchReport;
+          busy = r.claimed > 0 || r.fannedOut > 0;
+        } catch (error) {
+          onError?.(error);
+        }
+        if (!stopped) {
+          timer = setTimeout(loop, busy ? 0 : idleMs);
+          timer.unref?.();
+        }
+      };
+      void loop();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => {});
+    },
+  };
+}
+
+/** The webhook dispatcher. */
+export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -1,0 +1,85 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { addressRefusal, type WebhookSender } from '@lendwire/core';
+import { Agent, request } from 'undici';
+
+/** Options of {@link createWebhookSender}. */
+export interface WebhookSenderOptions {
+  /** `LENDWIRE_WEBHOOK_ALLOW_PRIVATE_NETWORKS`: skip the SSRF guard (local development only). */
+  allowPrivateNetworks: boolean;
+  /** Connections kept per origin (default 16). */
+  connections?: number;
+}
+
+/**
+ * The Node webhook sender: undici with redirects not followed, a timeout for the whole exchange,
+ * and the SSRF guard applied to the address actually connected to (a DNS answer that changed since
+ * the endpoint was saved, or that points a public name at a private address, is refused here).
+ */
+export function createWebhookSender(options: WebhookSenderOptions): WebhookSender & { close(): Promise<void> } {
+  type Callback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+  const guardedLookup = (hostname: string, lookupOptions: { all?: boolean }, callback: Callback) => {
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const list = addresses as LookupAddress[];
+      if (!options.allowPrivateNetworks) {
+        for (const a of list) {
+          const refusal = addressRefusal(a.address);
+          if (refusal)
+            return callback(
+              Object.assign(new Error(`refused: ${hostname} resolves to ${refusal}`), { code: 'ESSRF' }),
+              [],
+            );
+        }
+      }
+      if (lookupOptions.all) return callback(null, list);
+      const first = list[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), []);
+      return callback(null, first.address, first.family);
+    });
+  };
+  const agent = new Agent({
+    connections: options.connections ?? 16,
+    connect: { lookup: guardedLookup as never },
+  });
+  const send: WebhookSender = async ({ url, headers, body, timeoutMs }) => {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (!options.allowPrivateNetworks && isIP(host)) {
+      const refusal = addressRefusal(host);
+      if (refusal) throw new Error(`refused: ${refusal}`);
+    }
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: agent,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      let excerpt = '';
+      let bytes = 0;
+      for await (const chunk of res.body) {
+        const buf = chunk as Buffer;
+        excerpt += buf.subarray(0, Math.max(0, 1024 - bytes)).toString('utf8');
+        bytes += buf.length;
+        if (bytes >= 1024) break;
+      }
+      if (bytes >= 1024) res.body.destroy();
+      const retryAfter = res.headers['retry-after'];
+      return {
+        status: res.statusCode,
+        retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
+        excerpt,
+      };
+    } catch (error) {
+      if (signal.aborted) throw new Error(`timed out after ${timeoutMs} ms`);
+      const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const message = e.cause?.message ?? e.message;
+      throw new Error(message.startsWith('refused') ? message : `${e.code ?? e.cause?.code ?? 'error'}: ${message}`);
+    }
+  };
+  return Object.assign(send, { close: () => agent.close() });
+}

@@ -1,0 +1,15 @@
+export {
+  bodyText,
+  generateWebhookSecret,
+  type SignatureHeaders,
+  type SignInput,
+  sign,
+  signatureHeaders,
+  unwrap,
+  type VerifyOptions,
+  verify,
+  type WebhookHeaderName,
+  type WebhookHeaders,
+  WebhookVerificationError,
+  type WebhookVerificationErrorCode,
+} from './signing.js';
