@@ -337,6 +337,12 @@ export function createWebhookEndpointsService(ctx: ServiceContext) {
       if (!endpoint || endpoint.deletedAt) {
         throw new ServiceError('state_conflict', `The endpoint of delivery ${id} was deleted`);
       }
+      if (endpoint.status !== 'enabled') {
+        throw new ServiceError(
+          'state_conflict',
+          `Endpoint ${endpoint.id} is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it with PATCH { "status": "enabled" } first`,
+        );
+      }
       const now = ctx.now();
       const [row] = await db
         .update(webhookDeliveries)
@@ -354,7 +360,13 @@ export function createWebhookEndpointsService(ctx: ServiceContext) {
     /** Re-queues every failed delivery of the endpoint created since `since`. */
     async recover(scope: TenantScope, id: string, params: WebhookRecoverParams): Promise<WebhookRecoverResult> {
       const input = WebhookRecoverSchema.parse(params);
-      await endpointRow(scope, id);
+      const endpoint = await endpointRow(scope, id);
+      if (endpoint.status !== 'enabled') {
+        throw new ServiceError(
+          'state_conflict',
+          `Endpoint ${id} is disabled (${endpoint.disabledReason ?? 'manual'}); re-enable it with PATCH { "status": "enabled" } first`,
+        );
+      }
       const now = ctx.now();
       const rows = await db
         .update(webhookDeliveries)

@@ -55,6 +55,8 @@ export interface WebhookDispatcherOptions {
   fanOutBatchSize?: number;
   /** Failing this long disables an endpoint (default 5 days). */
   failingDisableMs?: number;
+  /** How long a claim holds a delivery before another dispatcher may take it (default timeout + 30 s). */
+  leaseMs?: number;
   random?: () => number;
 }
 
@@ -86,7 +88,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   const batchSize = options.batchSize ?? 100;
   const random = options.random ?? Math.random;
   const failingDisableMs = options.failingDisableMs ?? FAILING_DISABLE_MS;
-  const leaseMs = timeoutMs + 30_000;
+  const leaseMs = options.leaseMs ?? timeoutMs + 30_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
 
   /** Makes the deliveries of events not yet fanned out (one transaction per batch). */
@@ -105,16 +107,16 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           accountId: webhookEndpoints.accountId,
           livemode: webhookEndpoints.livemode,
           enabledEvents: webhookEndpoints.enabledEvents,
+          status: webhookEndpoints.status,
         })
         .from(webhookEndpoints)
         .where(
-          and(
-            inArray(webhookEndpoints.accountId, accountIds),
-            eq(webhookEndpoints.status, 'enabled'),
-            isNull(webhookEndpoints.deletedAt),
-          ),
+          // Disabled endpoints get their deliveries too, held as failed: `recover` sends them once the
+          // endpoint is re-enabled, so an event is never lost to an endpoint that was down.
+          and(inArray(webhookEndpoints.accountId, accountIds), isNull(webhookEndpoints.deletedAt)),
         );
       const now = ctx.now();
+      const firstAttemptAt = new Date(now.getTime() + (schedule[0] ?? 0));
       const rows = [];
       for (const event of pending) {
         for (const endpoint of endpoints) {
@@ -127,8 +129,8 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
             endpointId: endpoint.id,
             eventId: event.id,
             eventType: event.type,
-            status: 'pending' as const,
-            nextAttemptAt: now,
+            status: endpoint.status === 'enabled' ? ('pending' as const) : ('failed' as const),
+            nextAttemptAt: endpoint.status === 'enabled' ? firstAttemptAt : null,
             createdAt: now,
             updatedAt: now,
           });
