@@ -18,6 +18,8 @@ import { MeResource } from './resources/me.js';
 import { Repayments } from './resources/repayments.js';
 import { TestHelpers } from './resources/test-helpers.js';
 import { Wallets } from './resources/wallets.js';
+import { WebhookDeliveries } from './resources/webhook-deliveries.js';
+import { WebhookEndpoints } from './resources/webhook-endpoints.js';
 import { Withdrawals } from './resources/withdrawals.js';
 import { VERSION } from './version.js';
 
@@ -130,6 +132,10 @@ export class Lendwire {
   readonly eventTypes: EventTypes;
   /** Test mode only: fund the test wallet, move the test clock. */
   readonly testHelpers: TestHelpers;
+  /** Where webhooks go: create endpoints, rotate their secrets, send tests, list and recover deliveries. */
+  readonly webhookEndpoints: WebhookEndpoints;
+  /** Webhook deliveries by id: retrieve one with its attempts, or retry it. */
+  readonly webhookDeliveries: WebhookDeliveries;
   /** Verify webhooks from Lendwire: `await lendwire.webhooks.unwrap(rawBody, headers, secret)`. */
   readonly webhooks: WebhooksResource = webhooks;
   /** The API origin requests go to. */
@@ -172,5 +178,7 @@ export class Lendwire {
     this.events = new Events(transport);
     this.eventTypes = new EventTypes(transport);
     this.testHelpers = new TestHelpers(transport);
+    this.webhookEndpoints = new WebhookEndpoints(transport);
+    this.webhookDeliveries = new WebhookDeliveries(transport);
   }
 }

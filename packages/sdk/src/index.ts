@@ -72,6 +72,15 @@ export type {
   WalletFundParams,
   WalletTransaction,
   WalletTransactionType,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointCreateParams,
+  WebhookEndpointUpdateParams,
+  WebhookRecoverParams,
+  WebhookRecoverResult,
+  WebhookSecretRotateParams,
+  WebhookTestParams,
   Withdrawal,
   WithdrawalCreateParams,
   WithdrawalStatus,
@@ -122,5 +131,12 @@ export { MeResource } from './resources/me.js';
 export { Repayments } from './resources/repayments.js';
 export { TestHelperClock, TestHelpers, TestHelperWallets } from './resources/test-helpers.js';
 export { Wallets } from './resources/wallets.js';
+export { WebhookDeliveries } from './resources/webhook-deliveries.js';
+export {
+  type WebhookDeliveryListParams,
+  type WebhookDeliveryStatus,
+  type WebhookEndpointRecoverParams,
+  WebhookEndpoints,
+} from './resources/webhook-endpoints.js';
 export { Withdrawals } from './resources/withdrawals.js';
 export { VERSION } from './version.js';
