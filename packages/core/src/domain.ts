@@ -148,6 +148,7 @@ export {
   withdrawalFee,
 } from './services/withdrawals.js';
 export {
+  clipUtf8,
   createWebhookDispatcher,
   DEFAULT_WEBHOOK_SCHEDULE_MS,
   type DispatchReport,
@@ -160,3 +161,11 @@ export {
   type WebhookSender,
 } from './webhooks/dispatcher.js';
 export { addressRefusal, type ResolveHost, type SsrfOptions, urlRefusal } from './webhooks/ssrf.js';
+export {
+  createSvixForwarder,
+  SvixApiError,
+  type SvixForwarder,
+  type SvixForwarderOptions,
+  type SvixForwardReport,
+  svixAppUid,
+} from './webhooks/svix.js';

@@ -49,8 +49,15 @@ export function testStoreKind(): 'pglite' | 'postgres' {
  * Opens an isolated store. On Postgres each call creates its own database (dropped on close), so
  * test files never see each other's rows.
  */
-export async function openTestStore(options: { clock?: TestClock } = {}): Promise<TestStore> {
+export async function openTestStore(
+  options: {
+    clock?: TestClock;
+    /** Passed to the services (e.g. `{ allowPrivateNetworks: true }` for tests with a local webhook receiver). */
+    webhooks?: Services['ctx']['webhooks'];
+  } = {},
+): Promise<TestStore> {
   const clock = options.clock ?? createTestClock();
+  const webhooks = options.webhooks;
   if (testStoreKind() === 'postgres') {
     const url = process.env.LENDWIRE_TEST_DATABASE_URL;
     if (!url) throw new Error('LENDWIRE_TEST_STORE=postgres needs LENDWIRE_TEST_DATABASE_URL');
@@ -63,7 +70,7 @@ export async function openTestStore(options: { clock?: TestClock } = {}): Promis
     const handle = await createDb({ databaseUrl: dbUrl.toString(), maxConnections: 5 });
     return {
       handle,
-      services: createServices({ db: handle.db, now: clock.now, secretBox: secretBox() }),
+      services: createServices({ db: handle.db, now: clock.now, secretBox: secretBox(), webhooks }),
       clock,
       close: async () => {
         await handle.close();
@@ -75,7 +82,7 @@ export async function openTestStore(options: { clock?: TestClock } = {}): Promis
   const handle = await createDb({ dataDir: ':memory:' });
   return {
     handle,
-    services: createServices({ db: handle.db, now: clock.now, secretBox: secretBox() }),
+    services: createServices({ db: handle.db, now: clock.now, secretBox: secretBox(), webhooks }),
     clock,
     close: () => handle.close(),
   };

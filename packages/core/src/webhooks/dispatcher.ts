@@ -16,6 +16,16 @@ export const FAILING_DISABLE_MS = 5 * 86_400_000;
 /** Longest response excerpt kept per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
 
+/** `text` cut to at most `bytes` bytes of UTF-8, on a character boundary. */
+export function clipUtf8(text: string, bytes: number): string {
+  const encoded = new TextEncoder().encode(text);
+  if (encoded.length <= bytes) return text;
+  let end = bytes;
+  // Back off continuation bytes (10xxxxxx) so a multi-byte character is never split.
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(encoded.subarray(0, end));
+}
+
 /** One POST to an endpoint. */
 export interface WebhookRequest {
   url: string;
@@ -94,9 +104,15 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   /** Makes the deliveries of events not yet fanned out (one transaction per batch). */
   async function fanOut(limit = options.fanOutBatchSize ?? 500): Promise<number> {
     return inTransaction(ctx, async (tx) => {
-      const pending = rowsOf<{ id: string; account_id: string; livemode: boolean; type: string }>(
+      const pending = rowsOf<{
+        id: string;
+        account_id: string;
+        livemode: boolean;
+        type: string;
+        created_at: string | Date;
+      }>(
         await tx.db.execute(sql`
-          select id, account_id, livemode, type from events where fanned_out_at is null
+          select id, account_id, livemode, type, created_at from events where fanned_out_at is null
           order by id limit ${limit} for update skip locked`),
       );
       if (pending.length === 0) return 0;
@@ -108,6 +124,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           livemode: webhookEndpoints.livemode,
           enabledEvents: webhookEndpoints.enabledEvents,
           status: webhookEndpoints.status,
+          createdAt: webhookEndpoints.createdAt,
         })
         .from(webhookEndpoints)
         .where(
@@ -121,6 +138,8 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       for (const event of pending) {
         for (const endpoint of endpoints) {
           if (endpoint.accountId !== event.account_id || endpoint.livemode !== event.livemode) continue;
+          // An endpoint receives the events written after it was created, never older ones.
+          if (new Date(event.created_at).getTime() < endpoint.createdAt.getTime()) continue;
           if (!endpoint.enabledEvents.some((pattern) => eventTypeMatches(pattern, event.type))) continue;
           rows.push({
             id: generateId('message', now.getTime()),
@@ -296,7 +315,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         error:
           error ??
           (response && !ok && response.status >= 300 && response.status < 400 ? 'redirect not followed' : null),
-        responseExcerpt: response ? response.excerpt.slice(0, RESPONSE_EXCERPT_BYTES) : null,
+        responseExcerpt: response ? clipUtf8(response.excerpt, RESPONSE_EXCERPT_BYTES) : null,
       });
       const [moved] = await tx.db
         .update(webhookDeliveries)

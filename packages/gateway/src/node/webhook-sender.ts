@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { addressRefusal, type WebhookSender } from '@lendwire/core';
+import { addressRefusal, clipUtf8, type WebhookSender } from '@lendwire/core';
 import { Agent, request } from 'undici';
 
 /** Options of {@link createWebhookSender}. */
@@ -59,15 +59,18 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      let excerpt = '';
+      // Up to 1 KiB (plus one chunk) is read, then the rest is dropped; the excerpt is cut on a
+      // character boundary so it never ends in half a UTF-8 sequence.
+      const chunks: Buffer[] = [];
       let bytes = 0;
       for await (const chunk of res.body) {
         const buf = chunk as Buffer;
-        excerpt += buf.subarray(0, Math.max(0, 1024 - bytes)).toString('utf8');
+        chunks.push(buf);
         bytes += buf.length;
-        if (bytes >= 1024) break;
+        if (bytes > 1024) break;
       }
-      if (bytes >= 1024) res.body.destroy();
+      if (bytes > 1024) res.body.destroy();
+      const excerpt = clipUtf8(Buffer.concat(chunks).subarray(0, 1028).toString('utf8'), 1024);
       const retryAfter = res.headers['retry-after'];
       return {
         status: res.statusCode,

@@ -72,8 +72,14 @@ export const TEST_TIERS = {
 };
 
 /** Starts a gateway for one test file. Call `close()` in `afterAll`. */
-export async function createTestGateway(options: Partial<Omit<GatewayOptions, 'services'>> = {}): Promise<TestGateway> {
-  const store = await openTestStore();
+export async function createTestGateway(
+  options: Partial<Omit<GatewayOptions, 'services'>> & {
+    /** Webhook settings of the services, e.g. `{ allowPrivateNetworks: true }` for a local receiver. */
+    webhooks?: Services['ctx']['webhooks'];
+  } = {},
+): Promise<TestGateway> {
+  const { webhooks, ...gatewayOptions } = options;
+  const store = await openTestStore(webhooks ? { webhooks } : {});
   const logs: string[] = [];
   const { services, clock } = store;
   const app = createGateway({
@@ -85,7 +91,7 @@ export async function createTestGateway(options: Partial<Omit<GatewayOptions, 's
     tiers: TEST_TIERS,
     unauthenticatedLimit: { requests: 10_000, windowSeconds: 60 },
     clientIp: clientIpResolver('x-forwarded-for'),
-    ...options,
+    ...gatewayOptions,
   });
   const platform = await services.accounts.ensurePlatform();
   const root = await services.apiKeys.create(
