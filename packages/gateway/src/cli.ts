@@ -6,6 +6,7 @@ import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createJsonLogger } from './logger.js';
 import { nodeSha256Hex, type RootKeyResult, startGateway } from './node/index.js';
+import { formatWebhookStatus, webhookStatus } from './node/webhooks.js';
 import { startWorker } from './node/worker-process.js';
 import { openApiDocument } from './routes/service/openapi.js';
 
@@ -20,6 +21,7 @@ Commands:
   openapi [--out <file>]                  Print or write the OpenAPI 3.1 document
   worker                                  Work jobs (payouts, lending) and the lending scheduler only; run any number against DATABASE_URL
   jobs [--failed <n>]                     Job counts per queue and state, and the newest failed jobs
+  webhooks [--json]                       Per endpoint: 24 h success rate, last failures, queue depth; the fan-out backlog
 `;
 
 function fail(message: string): never {
@@ -114,6 +116,17 @@ async function main(argv: string[]) {
           `failed ${job.name} ${job.id} after ${job.retryCount + 1} attempt(s): ${job.error ?? 'no error recorded'}\n`,
         );
       }
+    } finally {
+      await db.close();
+    }
+    return;
+  }
+  if (command === 'webhooks') {
+    const { values } = parseArgs({ args: argv.slice(1), options: { json: { type: 'boolean' } } });
+    const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR });
+    try {
+      const status = await webhookStatus(db.db);
+      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatWebhookStatus(status));
     } finally {
       await db.close();
     }

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       LENDWIRE_SCHEDULER_INTERVAL: 30,
       LENDWIRE_WEBHOOK_TIMEOUT_MS: 15_000,
       LENDWIRE_WEBHOOKS: 'builtin',
+      LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS: 300,
     });
     expect(tierLimits(loadConfig({}))).toEqual(DEFAULT_TIERS);
   });
@@ -60,6 +61,9 @@ describe('loadConfig', () => {
       LENDWIRE_WEBHOOK_TIMEOUT_MS: '2000',
       LENDWIRE_WEBHOOK_SCHEDULE: '0,100,1000',
       LENDWIRE_WEBHOOKS: 'off',
+      LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS: '60',
+      SVIX_API_KEY: 'sk_svix_test.eu',
+      SVIX_SERVER_URL: 'https://svix.internal:8071',
     });
     expect(config).toMatchObject({
       PORT: 0,
@@ -76,6 +80,9 @@ describe('loadConfig', () => {
       LENDWIRE_WEBHOOK_TIMEOUT_MS: 2000,
       LENDWIRE_WEBHOOK_SCHEDULE: [0, 100, 1000],
       LENDWIRE_WEBHOOKS: 'off',
+      LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS: 60,
+      SVIX_API_KEY: 'sk_svix_test.eu',
+      SVIX_SERVER_URL: 'https://svix.internal:8071',
     });
     expect(tierLimits(config)).toEqual({
       free: { requests: 5, windowSeconds: 10 },
@@ -108,6 +115,8 @@ describe('loadConfig', () => {
     ['LENDWIRE_LOG_LEVEL', 'loud', /must be one of/],
     ['LENDWIRE_CLIENT_IP_HEADER', 'x forwarded for', /header name/],
     ['LENDWIRE_KEY_CACHE_TTL', '60', /30/],
+    ['LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS', '0', /1/],
+    ['SVIX_SERVER_URL', 'svix.internal', /URL/i],
   ])('names %s=%s in a one-line error', (name, value, detail) => {
     const error = configError({ [name]: value });
     expect(error.name).toBe('ConfigError');

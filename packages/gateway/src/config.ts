@@ -108,6 +108,15 @@ export const ConfigSchema = z.object({
     .optional(),
   /** `builtin` (default): this deployment's dispatcher delivers webhooks; `off`: none in this process. */
   LENDWIRE_WEBHOOKS: z.enum(['builtin', 'off']).default('builtin'),
+  /**
+   * `/readyz` reports this process's webhook engine as failing when the oldest due delivery or the
+   * oldest event not fanned out is older than this many seconds (default 300).
+   */
+  LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** With a Svix API key, events go to Svix (one application per account and mode) instead of the built-in dispatcher. */
+  SVIX_API_KEY: z.string().min(1).optional(),
+  /** Svix's API base URL (default: from the key's region, else https://api.svix.com). */
+  SVIX_SERVER_URL: z.url().optional(),
 });
 
 /** Validated configuration. */

@@ -232,16 +232,31 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     claimed: { id: string; endpoint_id: string; attempt_count: number; schedule_base: number; leaseUntil: Date },
     report: DispatchReport,
   ): Promise<void> {
-    const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, claimed.id));
+    // Renew the lease right before the send: a batch can take longer than one lease (slow endpoints),
+    // and a delivery whose lease lapsed may already be another dispatcher's. Only the holder sends.
+    const leaseUntil = new Date(ctx.now().getTime() + leaseMs);
+    const [delivery] = await db
+      .update(webhookDeliveries)
+      .set({ lockedUntil: leaseUntil })
+      .where(
+        and(
+          eq(webhookDeliveries.id, claimed.id),
+          eq(webhookDeliveries.status, 'pending'),
+          eq(webhookDeliveries.lockedUntil, claimed.leaseUntil),
+        ),
+      )
+      .returning();
+    if (!delivery) return;
+    const held = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, leaseUntil));
     const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, claimed.endpoint_id));
-    if (!delivery || !endpoint) return;
+    if (!endpoint) return;
     const started = ctx.now();
     if (endpoint.status !== 'enabled' || endpoint.deletedAt) {
       // Disabled while queued: held as failed, so `recover` can send it once the endpoint is back.
       await db
         .update(webhookDeliveries)
         .set({ status: 'failed', lockedUntil: null, nextAttemptAt: null, updatedAt: started })
-        .where(eq(webhookDeliveries.id, delivery.id));
+        .where(held);
       report.failed++;
       return;
     }
@@ -249,7 +264,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       await db
         .update(webhookDeliveries)
         .set({ lockedUntil: null, nextAttemptAt: new Date(started.getTime() + 1000 / (endpoint.throttleRate ?? 1)) })
-        .where(eq(webhookDeliveries.id, delivery.id));
+        .where(held);
       report.throttled++;
       return;
     }
@@ -326,7 +341,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           lockedUntil: null,
           updatedAt: finished,
         })
-        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, claimed.leaseUntil)))
+        .where(held)
         .returning({ id: webhookDeliveries.id });
       if (!moved) return; // The lease lapsed and another dispatcher took it: its attempt decides.
       if (ok) {

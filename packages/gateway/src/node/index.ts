@@ -23,7 +23,7 @@ import { createMemoryRateLimiter } from '../rate-limit/memory.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { createUpstashRestRateLimiter } from '../rate-limit/upstash.js';
 import { createRedisRateLimiter } from './redis-adapter.js';
-import { startWebhookDispatcher, webhookSettings } from './webhooks.js';
+import { startWebhookDispatcher, webhookReadiness, webhookSettings } from './webhooks.js';
 import { createMoneyJobs, type MoneyJobsOptions } from './workers.js';
 
 export { createRedisRateLimiter, createRedisTcpAdapter } from './redis-adapter.js';
@@ -314,6 +314,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       jobs: async () => {
         await jobs.queue.stats();
       },
+      // Only where this process runs the webhook engine: it is the one that should be keeping up.
+      ...(webhooks ? { webhooks: webhookReadiness(webhooks, config.LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS) } : {}),
     },
   });
   const drain: BodyDrain = {
