@@ -25,7 +25,8 @@ describe.skipIf(!onPostgres)('a batch that outlives its lease', () => {
     const inFlight = new Set<string>();
     const overlaps: string[] = [];
     const seen = new Map<string, number>();
-    // Slow (250 ms) but within the timeout: a batch of 100 over 16 lanes takes ~7 rounds, far past the lease.
+    // Slow (600 ms) but within the timeout: a batch of 100 over 16 lanes takes ~7 rounds (4 s+), past the
+    // claim's 2.5 s lease, while each send stays well inside the lease it renews (margin for a loaded CI).
     const server = createServer((req, res) => {
       const id = String(req.headers['webhook-id']);
       if (inFlight.has(id)) overlaps.push(id);
@@ -36,7 +37,7 @@ describe.skipIf(!onPostgres)('a batch that outlives its lease', () => {
         setTimeout(() => {
           inFlight.delete(id);
           res.end('ok');
-        }, 250),
+        }, 600),
       );
     });
     const port = await new Promise<number>((resolve) =>
@@ -53,7 +54,7 @@ describe.skipIf(!onPostgres)('a batch that outlives its lease', () => {
       return {
         handle,
         sender,
-        d: createWebhookDispatcher(services.ctx, { sender, timeoutMs: 300, leaseMs: 900, jitter: 0 }),
+        d: createWebhookDispatcher(services.ctx, { sender, timeoutMs: 1_000, leaseMs: 2_500, jitter: 0 }),
       };
     };
     const a = await dispatcher();
@@ -61,14 +62,14 @@ describe.skipIf(!onPostgres)('a batch that outlives its lease', () => {
     try {
       await a.d.fanOut();
       const passA = a.d.runOnce(); // claims all 100
-      await new Promise((r) => setTimeout(r, 1_000)); // A's claim lease (900 ms) has lapsed mid-batch
+      await new Promise((r) => setTimeout(r, 2_700)); // A's claim lease (2.5 s) has lapsed mid-batch
       const reportB = await b.d.runOnce();
       const reportA = await passA;
       // A delivery neither pass sent (its lease changed hands between them) waits for the next pass,
       // once its lease lapses: sending late is allowed, sending twice is not.
       let late = 0;
       for (let pass = 0; pass < 10 && late + reportA.succeeded + reportB.succeeded < 100; pass++) {
-        await new Promise((r) => setTimeout(r, 1_000));
+        await new Promise((r) => setTimeout(r, 2_600));
         late += (await a.d.runOnce()).succeeded;
       }
       const rows = await store.handle.db.select().from(schema.webhookDeliveries);

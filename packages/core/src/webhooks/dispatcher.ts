@@ -26,6 +26,13 @@ export function clipUtf8(text: string, bytes: number): string {
   return new TextDecoder().decode(encoded.subarray(0, end));
 }
 
+/** What one pass reads once for its whole claim. */
+interface PassCache {
+  endpoints: Map<string, typeof webhookEndpoints.$inferSelect>;
+  events: Map<string, ReturnType<typeof toEvent>>;
+  secrets: Map<string, Promise<string[]>>;
+}
+
 /** One POST to an endpoint. */
 export interface WebhookRequest {
   url: string;
@@ -172,7 +179,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   /** Claims due deliveries for this dispatcher until their lease lapses. */
   async function claim(now: Date) {
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    return rowsOf<{ id: string; endpoint_id: string; attempt_count: number; schedule_base: number }>(
+    return rowsOf<{ id: string; endpoint_id: string; event_id: string; attempt_count: number; schedule_base: number }>(
       await db.execute(sql`
         update webhook_deliveries set locked_until = ${leaseUntil.toISOString()}::timestamptz
         where id in (
@@ -181,7 +188,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
             and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
           order by next_attempt_at limit ${batchSize}
           for update skip locked)
-        returning id, endpoint_id, attempt_count, schedule_base`),
+        returning id, endpoint_id, event_id, attempt_count, schedule_base`),
     ).map((r) => ({ ...r, leaseUntil }));
   }
 
@@ -231,6 +238,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   async function deliver(
     claimed: { id: string; endpoint_id: string; attempt_count: number; schedule_base: number; leaseUntil: Date },
     report: DispatchReport,
+    pass: PassCache,
   ): Promise<void> {
     // Renew the lease right before the send: a batch can take longer than one lease (slow endpoints),
     // and a delivery whose lease lapsed may already be another dispatcher's. Only the holder sends.
@@ -248,7 +256,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       .returning();
     if (!delivery) return;
     const held = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, leaseUntil));
-    const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, claimed.endpoint_id));
+    const endpoint = pass.endpoints.get(claimed.endpoint_id);
     if (!endpoint) return;
     const started = ctx.now();
     if (endpoint.status !== 'enabled' || endpoint.deletedAt) {
@@ -269,18 +277,22 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       return;
     }
     if (!ctx.secretBox) throw new Error('Webhook delivery needs the encryption key (LENDWIRE_ENCRYPTION_KEY)');
-    let payload = delivery.payload;
-    if (!payload) {
-      const [event] = await db.select().from(events).where(eq(events.id, delivery.eventId));
-      payload = event ? toEvent(event) : null;
-    }
-    const secrets = [await ctx.secretBox.decrypt(endpoint.secretEncrypted)];
-    if (
-      endpoint.previousSecretEncrypted &&
-      endpoint.previousSecretExpiresAt &&
-      endpoint.previousSecretExpiresAt.getTime() > started.getTime()
-    ) {
-      secrets.push(await ctx.secretBox.decrypt(endpoint.previousSecretEncrypted));
+    const payload = delivery.payload ?? pass.events.get(delivery.eventId) ?? null;
+    let secrets = pass.secrets.get(endpoint.id);
+    if (!secrets) {
+      const box = ctx.secretBox;
+      secrets = (async () => {
+        const list = [await box.decrypt(endpoint.secretEncrypted)];
+        if (
+          endpoint.previousSecretEncrypted &&
+          endpoint.previousSecretExpiresAt &&
+          endpoint.previousSecretExpiresAt.getTime() > started.getTime()
+        ) {
+          list.push(await box.decrypt(endpoint.previousSecretEncrypted));
+        }
+        return list;
+      })();
+      pass.secrets.set(endpoint.id, secrets);
     }
     const body = JSON.stringify(payload);
     const headers = {
@@ -290,7 +302,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         id: delivery.id,
         timestamp: Math.floor(started.getTime() / 1000),
         payload: body,
-        secrets,
+        secrets: await secrets,
       })),
     };
     let response: WebhookResponse | null = null;
@@ -375,11 +387,24 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     report.fannedOut = await fanOut();
     const claimed = await claim(ctx.now());
     report.claimed = claimed.length;
+    if (claimed.length === 0) return report;
+    // One read of the endpoints and events of the whole claim, and one decryption per endpoint.
+    const endpointIds = [...new Set(claimed.map((c) => c.endpoint_id))];
+    const eventIds = [...new Set(claimed.map((c) => c.event_id))];
+    const [endpointRows, eventRows] = await Promise.all([
+      db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, endpointIds)),
+      db.select().from(events).where(inArray(events.id, eventIds)),
+    ]);
+    const pass: PassCache = {
+      endpoints: new Map(endpointRows.map((e) => [e.id, e])),
+      events: new Map(eventRows.map((e) => [e.id, toEvent(e)])),
+      secrets: new Map(),
+    };
     let next = 0;
     const lane = async () => {
       while (next < claimed.length) {
         const item = claimed[next++]!;
-        await deliver(item, report);
+        await deliver(item, report, pass);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
