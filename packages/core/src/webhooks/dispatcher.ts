@@ -332,6 +332,22 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         nextAttemptAt = new Date(finished.getTime() + wait);
       }
     }
+    if (ok && response && !endpoint.failingSince) {
+      // The common case, in one statement (one round trip, one commit): the attempt and the
+      // delivery's success together, the success only if this dispatcher still holds the lease.
+      await db.execute(sql`
+        with moved as (
+          update webhook_deliveries
+          set status = 'succeeded', attempt_count = attempt_count + 1, next_attempt_at = null,
+            locked_until = null, updated_at = ${finished.toISOString()}::timestamptz
+          where id = ${delivery.id} and locked_until = ${leaseUntil.toISOString()}::timestamptz
+          returning id)
+        insert into webhook_attempts (id, delivery_id, at, response_status, duration_ms, error, response_excerpt)
+        values (${generateId('attempt', finished.getTime())}, ${delivery.id}, ${started.toISOString()}::timestamptz,
+          ${response.status}, ${durationMs}, null, ${clipUtf8(response.excerpt, RESPONSE_EXCERPT_BYTES)})`);
+      report.succeeded++;
+      return;
+    }
     await inTransaction(ctx, async (tx) => {
       await tx.db.insert(webhookAttempts).values({
         id: generateId('attempt', finished.getTime()),
