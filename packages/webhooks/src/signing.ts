@@ -92,7 +92,20 @@ export function generateWebhookSecret(): string {
 }
 
 /** The HMAC key of a secret, with or without its `whsec_` prefix. */
+/** Imported keys by secret, so a sender signing many messages with one secret imports it once. */
+const keyCache = new Map<string, CryptoKey>();
+const KEY_CACHE_SIZE = 256;
+
 async function importSecret(secret: string): Promise<CryptoKey> {
+  const cached = typeof secret === 'string' ? keyCache.get(secret) : undefined;
+  if (cached) return cached;
+  const key = await importSecretUncached(secret);
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  keyCache.set(secret, key);
+  return key;
+}
+
+async function importSecretUncached(secret: string): Promise<CryptoKey> {
   if (typeof secret !== 'string') {
     throw new WebhookVerificationError('invalid_secret', 'Invalid webhook secret: expected a string like whsec_…');
   }

@@ -26,6 +26,21 @@ export function clipUtf8(text: string, bytes: number): string {
   return new TextDecoder().decode(encoded.subarray(0, end));
 }
 
+/** Deliveries a lane renews and records together. */
+const CHUNK = 8;
+
+/** A successful attempt waiting for its chunk's write. */
+interface Success {
+  id: string;
+  attemptId: string;
+  at: Date;
+  status: number;
+  durationMs: number;
+  excerpt: string;
+  finished: Date;
+  leaseUntil: Date;
+}
+
 /** What one pass reads once for its whole claim. */
 interface PassCache {
   endpoints: Map<string, typeof webhookEndpoints.$inferSelect>;
@@ -236,25 +251,13 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
 
   /** Sends one claimed delivery and records the attempt and what comes next, in one transaction. */
   async function deliver(
-    claimed: { id: string; endpoint_id: string; attempt_count: number; schedule_base: number; leaseUntil: Date },
+    claimed: { id: string; endpoint_id: string; attempt_count: number; schedule_base: number },
+    delivery: typeof webhookDeliveries.$inferSelect,
+    leaseUntil: Date,
     report: DispatchReport,
     pass: PassCache,
+    successes: Success[],
   ): Promise<void> {
-    // Renew the lease right before the send: a batch can take longer than one lease (slow endpoints),
-    // and a delivery whose lease lapsed may already be another dispatcher's. Only the holder sends.
-    const leaseUntil = new Date(ctx.now().getTime() + leaseMs);
-    const [delivery] = await db
-      .update(webhookDeliveries)
-      .set({ lockedUntil: leaseUntil })
-      .where(
-        and(
-          eq(webhookDeliveries.id, claimed.id),
-          eq(webhookDeliveries.status, 'pending'),
-          eq(webhookDeliveries.lockedUntil, claimed.leaseUntil),
-        ),
-      )
-      .returning();
-    if (!delivery) return;
     const held = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, leaseUntil));
     const endpoint = pass.endpoints.get(claimed.endpoint_id);
     if (!endpoint) return;
@@ -333,18 +336,17 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       }
     }
     if (ok && response && !endpoint.failingSince) {
-      // The common case, in one statement (one round trip, one commit): the attempt and the
-      // delivery's success together, the success only if this dispatcher still holds the lease.
-      await db.execute(sql`
-        with moved as (
-          update webhook_deliveries
-          set status = 'succeeded', attempt_count = attempt_count + 1, next_attempt_at = null,
-            locked_until = null, updated_at = ${finished.toISOString()}::timestamptz
-          where id = ${delivery.id} and locked_until = ${leaseUntil.toISOString()}::timestamptz
-          returning id)
-        insert into webhook_attempts (id, delivery_id, at, response_status, duration_ms, error, response_excerpt)
-        values (${generateId('attempt', finished.getTime())}, ${delivery.id}, ${started.toISOString()}::timestamptz,
-          ${response.status}, ${durationMs}, null, ${clipUtf8(response.excerpt, RESPONSE_EXCERPT_BYTES)})`);
+      // The common case is written with the rest of the lane's chunk, in one statement (see flush).
+      successes.push({
+        id: delivery.id,
+        attemptId: generateId('attempt', finished.getTime()),
+        at: started,
+        status: response.status,
+        durationMs,
+        excerpt: clipUtf8(response.excerpt, RESPONSE_EXCERPT_BYTES),
+        finished,
+        leaseUntil,
+      });
       report.succeeded++;
       return;
     }
@@ -397,6 +399,34 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     else report.retrying++;
   }
 
+  /**
+   * Records a chunk's successful attempts and marks their deliveries succeeded in one statement (one
+   * commit for the chunk), each only while this dispatcher still holds its lease. A dispatcher killed
+   * before this runs has sent them without a record: their leases lapse and they are sent again (at
+   * least once; receivers dedupe on `webhook-id`).
+   */
+  async function flush(successes: Success[]): Promise<void> {
+    if (successes.length === 0) return;
+    const values = sql.join(
+      successes.map(
+        (o) =>
+          sql`(${o.id}, ${o.attemptId}, ${o.at.toISOString()}::timestamptz, ${o.status}::int, ${o.durationMs}::int, ${o.excerpt}, ${o.finished.toISOString()}::timestamptz, ${o.leaseUntil.toISOString()}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    await db.execute(sql`
+      with outcome (id, attempt_id, at, status, duration_ms, excerpt, finished, lease) as (values ${values}),
+      moved as (
+        update webhook_deliveries d
+        set status = 'succeeded', attempt_count = d.attempt_count + 1, next_attempt_at = null,
+          locked_until = null, updated_at = o.finished
+        from outcome o
+        where d.id = o.id and d.locked_until = o.lease
+        returning d.id)
+      insert into webhook_attempts (id, delivery_id, at, response_status, duration_ms, error, response_excerpt)
+      select attempt_id, id, at, status, duration_ms, null, excerpt from outcome`);
+  }
+
   /** One pass: fan out new events, then claim and send what is due. */
   async function runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { fannedOut: 0, claimed: 0, succeeded: 0, retrying: 0, failed: 0, throttled: 0 };
@@ -419,8 +449,36 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     let next = 0;
     const lane = async () => {
       while (next < claimed.length) {
-        const item = claimed[next++]!;
-        await deliver(item, report, pass);
+        const chunk = claimed.slice(next, next + CHUNK);
+        next += chunk.length;
+        // Renew the leases of the lane's next deliveries right before sending them, in one statement:
+        // a batch can outlive its claim's lease (slow endpoints), and a delivery whose lease lapsed may
+        // already be another dispatcher's. Only the holder of the current lease sends.
+        const leaseUntil = new Date(ctx.now().getTime() + chunk.length * timeoutMs + 30_000);
+        const held = await db
+          .update(webhookDeliveries)
+          .set({ lockedUntil: leaseUntil })
+          .where(
+            and(
+              inArray(
+                webhookDeliveries.id,
+                chunk.map((c) => c.id),
+              ),
+              eq(webhookDeliveries.status, 'pending'),
+              eq(webhookDeliveries.lockedUntil, chunk[0]!.leaseUntil),
+            ),
+          )
+          .returning();
+        const byId = new Map(held.map((d) => [d.id, d]));
+        const successes: Success[] = [];
+        try {
+          for (const item of chunk) {
+            const delivery = byId.get(item.id);
+            if (delivery) await deliver(item, delivery, leaseUntil, report, pass, successes);
+          }
+        } finally {
+          await flush(successes);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
