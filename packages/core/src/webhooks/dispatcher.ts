@@ -28,6 +28,8 @@ export function clipUtf8(text: string, bytes: number): string {
 
 /** Deliveries a lane renews and records together. */
 const CHUNK = 8;
+/** Claims one pass makes at most (a pass ends, so `stop` and the idle loop get their turn). */
+const MAX_CLAIMS_PER_PASS = 20;
 
 /** A successful attempt waiting for its chunk's write. */
 interface Success {
@@ -430,27 +432,60 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   /** One pass: fan out new events, then claim and send what is due. */
   async function runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { fannedOut: 0, claimed: 0, succeeded: 0, retrying: 0, failed: 0, throttled: 0 };
-    report.fannedOut = await fanOut();
-    const claimed = await claim(ctx.now());
-    report.claimed = claimed.length;
-    if (claimed.length === 0) return report;
-    // One read of the endpoints and events of the whole claim, and one decryption per endpoint.
-    const endpointIds = [...new Set(claimed.map((c) => c.endpoint_id))];
-    const eventIds = [...new Set(claimed.map((c) => c.event_id))];
-    const [endpointRows, eventRows] = await Promise.all([
-      db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, endpointIds)),
-      db.select().from(events).where(inArray(events.id, eventIds)),
-    ]);
-    const pass: PassCache = {
-      endpoints: new Map(endpointRows.map((e) => [e.id, e])),
-      events: new Map(eventRows.map((e) => [e.id, toEvent(e)])),
-      secrets: new Map(),
+    const pass: PassCache = { endpoints: new Map(), events: new Map(), secrets: new Map() };
+    const queue: Awaited<ReturnType<typeof claim>> = [];
+    let claims = 0;
+    let exhausted = false;
+    let failure: unknown;
+    let refilling: Promise<void> | undefined;
+    // Fan out and claim the next batch while the lanes are still sending the last one, so the lanes
+    // never stand still between batches; a pass ends after MAX_CLAIMS_PER_PASS claims or a short one.
+    const refill = (): Promise<void> => {
+      refilling ??= (async () => {
+        try {
+          report.fannedOut += await fanOut();
+          const claimed = await claim(ctx.now());
+          claims++;
+          report.claimed += claimed.length;
+          if (claimed.length < batchSize || claims >= MAX_CLAIMS_PER_PASS) exhausted = true;
+          if (claimed.length === 0) return;
+          // One read of the claim's endpoints and events, and one decryption per endpoint per pass.
+          const endpointIds = [...new Set(claimed.map((c) => c.endpoint_id))].filter((id) => !pass.endpoints.has(id));
+          const eventIds = [...new Set(claimed.map((c) => c.event_id))];
+          const [endpointRows, eventRows] = await Promise.all([
+            endpointIds.length === 0
+              ? []
+              : db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, endpointIds)),
+            db.select().from(events).where(inArray(events.id, eventIds)),
+          ]);
+          for (const e of endpointRows) pass.endpoints.set(e.id, e);
+          for (const e of eventRows) pass.events.set(e.id, toEvent(e));
+          queue.push(...claimed);
+        } catch (error) {
+          failure = error;
+          exhausted = true;
+        } finally {
+          refilling = undefined;
+        }
+      })();
+      return refilling;
     };
-    let next = 0;
+    await refill();
     const lane = async () => {
-      while (next < claimed.length) {
-        const chunk = claimed.slice(next, next + CHUNK);
-        next += chunk.length;
+      for (;;) {
+        if (!exhausted && queue.length < concurrency * CHUNK) void refill();
+        if (queue.length === 0) {
+          if (refilling) {
+            await refilling;
+            continue;
+          }
+          return;
+        }
+        // A chunk comes from one claim (one lease to check).
+        const lease = queue[0]!.leaseUntil;
+        let size = 0;
+        while (size < CHUNK && size < queue.length && queue[size]!.leaseUntil === lease) size++;
+        const chunk = queue.splice(0, size);
         // Renew the leases of the lane's next deliveries right before sending them, in one statement:
         // a batch can outlive its claim's lease (slow endpoints), and a delivery whose lease lapsed may
         // already be another dispatcher's. Only the holder of the current lease sends.
@@ -465,7 +500,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
                 chunk.map((c) => c.id),
               ),
               eq(webhookDeliveries.status, 'pending'),
-              eq(webhookDeliveries.lockedUntil, chunk[0]!.leaseUntil),
+              eq(webhookDeliveries.lockedUntil, lease),
             ),
           )
           .returning();
@@ -481,7 +516,8 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    if (failure) throw failure;
     return report;
   }
 
