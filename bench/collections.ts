@@ -1,71 +1,32 @@
-/**
- * `pnpm bench:collections`: how fast the lending scheduler collects one due installment from each of
- * many active loans on Postgres (loans/s), against a bare loop of the same number of minimal
- * transactions (one INSERT + one UPDATE each) on the same connection pool and concurrency, measured
- * in the same run and printed as a ratio against it.
- *
- * For each `--concurrency` value (default 1,8,16) a fresh database is created on the server at
- * `LENDWIRE_BENCH_DATABASE_URL` (else `LENDWIRE_TEST_DATABASE_URL`, else
- * postgres://postgres@127.0.0.1:5432/test, used as the admin connection) and dropped afterwards.
- * When Postgres is not reachable the bench is skipped, with the reason (there is no PGlite run).
- *
- * Setup (not timed): one partner account in test mode; one customer with an active mandate (account
- * number ending 1234) and an active, disbursed loan made through the services (application → approve
- * → accept → disburse); then `--loans` − 1 more of each, bulk-inserted by copying that template's rows
- * (customers, mandates with their own account number sealed by the store's secretBox, loan
- * applications, offers, loans, installments, and the disbursement posting: its transaction and entries,
- * with the balances of its ledger accounts moved by the copies' total) with new ids, each table
- * `ANALYZE`d after its copy (as autovacuum would after such a load). The copies get no events (the
- * scheduler never reads them). Then the tenant's test clock is advanced to the first due date.
- *
- * The disbursement postings are there for realism, not only for tidy books: without them
- * `ledger_transactions` holds one row when the run starts, every backend plans the foreign-key check
- * of `ledger_entries → ledger_transactions` as a sequential scan and keeps that plan while the table
- * grows, and the run turns quadratic (10,000 loans: 30,000 scans reading 148 million rows, half the
- * speed). A live database has the disbursement of every loan it collects in that table.
- *
- * Timed: `services.lendingScheduler.run({ scope, now, batchSize, concurrency })`, repeated until
- * every loan's first installment is collected (`collectionsSucceeded` reaches `--loans`).
- * Bare: `--loans` transactions `BEGIN; INSERT a repayment row; UPDATE an installment row; COMMIT`
- * with prepared statements, `concurrency` at a time on the same pool: half just before the scheduler
- * run and half just after, so a drift in the machine's load hits both sides.
- *
- * Also printed, for the timed run: the SQL statements the scheduler sent per loan (counted by a
- * Drizzle logger on the services' database handle: BEGIN/COMMIT are not statements here, they are the
- * transactions, counted from `pg_stat_database`), and the sequential scans per table
- * (`pg_stat_user_tables`), which would show a query without an index. Per-loan latency is read
- * from each repayment's timestamps: created (in the claim, after its reads) → marked succeeded (in
- * the settlement, before its event and commit), so it leaves out a few statements at each end.
- *
- * After the run it checks: exactly `--loans` succeeded repayments and none failed or pending, every
- * first installment paid, one rail collection each, and the ledger's entries sum to zero per
- * currency; otherwise the run is invalid (exit code 1). Not part of `pnpm test`.
- *
- * Options (after `--`): --loans 10000 --concurrency 1,8,16 --batch-size 10000 --term 6
- *   --statements   list every distinct statement with its count per loan
- *   --json         print one JSON document on stdout (progress goes to stderr)
- */
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateId } from '../packages/contract/src/index.js';
 import {
   createDb,
   createSecretBox,
   createServices,
-  type Db,
   type DbHandle,
   generateEncryptionKey,
   parseEncryptionKey,
   type SchedulerReport,
   type SecretBox,
   type Services,
-  schema,
   type TenantScope,
 } from '../packages/core/src/index.js';
+import {
+  clientOf,
+  DEFAULT_ADMIN_URL,
+  describeError,
+  InvalidRun,
+  int,
+  loggedDb,
+  type PostgresJsClient,
+  positiveInt,
+  quantile,
+  redact,
+  statementCounter,
+} from './support.js';
 
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CURRENCY = 'NGN';
 const PRINCIPAL = 10_000_000;
 
@@ -82,12 +43,6 @@ const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
 });
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${value})`);
-  return n;
-}
-
 const loanCount = positiveInt('loans', args.loans);
 const concurrencies = args.concurrency.split(',').map((c) => positiveInt('concurrency', c.trim()));
 const batchSize = positiveInt('batch-size', args['batch-size']);
@@ -95,30 +50,6 @@ const termMonths = positiveInt('term', args.term);
 
 /** With `--json`, stdout carries only the JSON document. */
 const log = (line = '') => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
-
-/** The driver under the Drizzle handle (drizzle sets `$client`): postgres.js here. */
-interface PostgresJsClient {
-  unsafe(query: string, params?: unknown[], options?: { prepare?: boolean }): Promise<Record<string, unknown>[]>;
-  begin<T>(fn: (tx: PostgresJsClient) => Promise<T>): Promise<T>;
-}
-const clientOf = (handle: DbHandle) => (handle.db as unknown as { $client: PostgresJsClient }).$client;
-
-class InvalidRun extends Error {}
-
-/** The innermost cause of an error, with its SQLSTATE: Drizzle's own message repeats the whole query. */
-function describe(error: unknown): string {
-  let e = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  if (!(e instanceof Error)) return String(e);
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && !e.message.includes(code) ? `${code} ${e.message}` : e.message;
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -131,15 +62,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** The q-quantile of sorted xs (linear interpolation). */
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  return sorted[lo]! + (sorted[Math.ceil(at)]! - sorted[lo]!) * (at - lo);
-}
 
 function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -149,39 +71,6 @@ function table(header: string[], rows: string[][], rightAligned: Set<number>): s
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-/**
- * Counts the statements Drizzle sends, by their text (whitespace collapsed), through Drizzle's
- * logger hook: a map increment per statement, nothing next to a round trip to the server.
- */
-function statementCounter() {
-  const counts = new Map<string, number>();
-  return {
-    counts,
-    logger: {
-      logQuery(query: string) {
-        counts.set(query, (counts.get(query) ?? 0) + 1);
-      },
-    },
-    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    reset: () => counts.clear(),
-  };
-}
-type StatementCounter = ReturnType<typeof statementCounter>;
-
-/**
- * A Drizzle handle over the same postgres.js pool as `handle`, with a logger. `createDb` has no
- * logger option, and drizzle-orm is a dependency of core, not of the repo root, so it is loaded from
- * core's own copy (the ESM build, the very module core imports).
- */
-async function loggedDb(handle: DbHandle, counter: StatementCounter): Promise<Db> {
-  const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
-  const entry = requireFromCore.resolve('drizzle-orm/postgres-js').replace(/\.cjs$/, '.js');
-  const { drizzle } = (await import(pathToFileURL(entry).href)) as {
-    drizzle: (config: { client: unknown; schema: unknown; logger: StatementCounter['logger'] }) => unknown;
-  };
-  return drizzle({ client: clientOf(handle), schema, logger: counter.logger }) as Db;
 }
 
 /** A database created for one round on the Postgres server, and how to drop it. */
@@ -199,7 +88,7 @@ async function openAdmin(adminUrl: string): Promise<{ admin: DbHandle } | { reas
     return { admin };
   } catch (error) {
     await admin.close().catch(() => {});
-    return { reason: `${redact(adminUrl)}: ${describe(error)}` };
+    return { reason: `${redact(adminUrl)}: ${describeError(error)}` };
   }
 }
 

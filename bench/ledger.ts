@@ -32,11 +32,11 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createDb, createServices, type DbHandle, type Services } from '../packages/core/src/index.js';
+import { DEFAULT_ADMIN_URL, describeError, InvalidRun, type PostgresJsClient, positiveInt, redact } from './support.js';
 
 type StoreId = 'pglite' | 'postgres';
 type ScenarioId = 'uncontended' | 'contended';
 
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CURRENCY = 'NGN';
 const GOAL = { store: 'postgres' as StoreId, scenario: 'uncontended' as ScenarioId, min: 0.5 };
 const BARE_UPDATE = 'UPDATE bench_balance SET balance = balance + $1 WHERE id = 1';
@@ -62,12 +62,6 @@ const stores = args.stores.split(',').map((s) => s.trim()) as StoreId[];
 for (const s of stores) if (s !== 'pglite' && s !== 'postgres') throw new Error(`--stores: unknown store ${s}`);
 if (!Number.isFinite(warmup) || warmup < 0) throw new Error(`--warmup must be >= 0 (got ${args.warmup})`);
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${value})`);
-  return n;
-}
-
 function positiveNumber(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
@@ -77,11 +71,6 @@ function positiveNumber(name: string, value: string): number {
 /** With `--json`, stdout carries only the JSON document. */
 const log = (line = '') => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
 
-/** The driver under the Drizzle handle (drizzle sets `$client`): postgres.js here. */
-interface PostgresJsClient {
-  unsafe(query: string, params?: unknown[], options?: { prepare?: boolean }): Promise<Record<string, unknown>[]>;
-}
-
 /** One open store: the services over it, and raw statements on the same connection(s). */
 interface Store {
   id: StoreId;
@@ -90,8 +79,6 @@ interface Store {
   query(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
-
-class InvalidRun extends Error {}
 
 /** What one side did over some slices: operations completed, time spent, operations that failed. */
 interface Tally {
@@ -110,15 +97,6 @@ function add(into: Tally, m: Tally): void {
   if (m.firstFailure && !into.firstFailure) into.firstFailure = m.firstFailure;
 }
 
-/** The innermost cause of an error, with its SQLSTATE: Drizzle's own message repeats the whole query. */
-function describe(error: unknown): string {
-  let e = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  if (!(e instanceof Error)) return String(e);
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && !e.message.includes(code) ? `${code} ${e.message}` : e.message;
-}
-
 /** Runs `workers` loops of `op` for `seconds`, each awaiting its previous operation. */
 async function runLoops(seconds: number, workers: number, op: (worker: number) => Promise<void>): Promise<Tally> {
   let ops = 0;
@@ -134,7 +112,7 @@ async function runLoops(seconds: number, workers: number, op: (worker: number) =
           ops++;
         } catch (error) {
           failures++;
-          firstFailure ??= describe(error);
+          firstFailure ??= describeError(error);
         }
       }
     }),
@@ -203,12 +181,6 @@ async function openPglite(): Promise<Store> {
 }
 
 /** The URL without its password, for printing. */
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -237,7 +209,7 @@ async function openPostgres(adminUrl: string): Promise<PostgresOpened> {
     await withTimeout(adminClient.unsafe('select 1'), 5_000, 'connect');
   } catch (error) {
     await admin.close().catch(() => {});
-    return { kind: 'unavailable', reason: `${redact(adminUrl)}: ${describe(error)}` };
+    return { kind: 'unavailable', reason: `${redact(adminUrl)}: ${describeError(error)}` };
   }
   const name = `lendwire_bench_${Date.now().toString(36)}_${process.pid}`;
   await adminClient.unsafe(`create database ${name}`);

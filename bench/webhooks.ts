@@ -41,17 +41,27 @@ import {
   createSecretBox,
   createServices,
   createWebhookDispatcher,
-  type Db,
   type DbHandle,
   type DispatchReport,
   generateEncryptionKey,
   parseEncryptionKey,
-  schema,
 } from '../packages/core/src/index.js';
 import { createWebhookSender } from '../packages/gateway/src/node/webhook-sender.js';
 import { verify } from '../packages/webhooks/src/index.js';
+import {
+  clientOf,
+  DEFAULT_ADMIN_URL,
+  describeError,
+  InvalidRun,
+  int,
+  loggedDb,
+  type PostgresJsClient,
+  positiveInt,
+  quantile,
+  redact,
+  statementCounter,
+} from './support.js';
 
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const GOAL = 0.5;
 
 const { values: args } = parseArgs({
@@ -66,71 +76,12 @@ const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
 });
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${value})`);
-  return n;
-}
-
 const eventCount = positiveInt('events', args.events);
 const concurrencies = args.concurrency.split(',').map((c) => positiveInt('concurrency', c.trim()));
 const batchSize = positiveInt('batch-size', args['batch-size']);
 
 /** With `--json`, stdout carries only the JSON document. */
 const log = (line = '') => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
-
-interface PostgresJsClient {
-  unsafe(query: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-}
-const clientOf = (handle: DbHandle) => (handle.db as unknown as { $client: PostgresJsClient }).$client;
-
-class InvalidRun extends Error {}
-
-function describeError(error: unknown): string {
-  let e = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  return sorted[lo]! + (sorted[Math.ceil(at)]! - sorted[lo]!) * (at - lo);
-}
-
-function statementCounter() {
-  const counts = new Map<string, number>();
-  return {
-    counts,
-    logger: {
-      logQuery(query: string) {
-        counts.set(query, (counts.get(query) ?? 0) + 1);
-      },
-    },
-    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    reset: () => counts.clear(),
-  };
-}
-type StatementCounter = ReturnType<typeof statementCounter>;
-
-/** A Drizzle handle over the same postgres.js pool, with a logger (drizzle-orm loaded from core's copy). */
-async function loggedDb(handle: DbHandle, counter: StatementCounter): Promise<Db> {
-  const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
-  const entry = requireFromCore.resolve('drizzle-orm/postgres-js').replace(/\.cjs$/, '.js');
-  const { drizzle } = (await import(pathToFileURL(entry).href)) as {
-    drizzle: (config: { client: unknown; schema: unknown; logger: StatementCounter['logger'] }) => unknown;
-  };
-  return drizzle({ client: clientOf(handle), schema, logger: counter.logger }) as Db;
-}
 
 /** undici's `request`, from the gateway's dependency (the root has none). */
 async function undiciRequest() {
