@@ -1,47 +1,34 @@
-/// <reference types="node" />
-// `examples/lending-flow/index.mjs` runs to the end with plain `node` and the BUILT SDK against a real
-// gateway: one loan from application to paid off with the root (platform test) key and the test clock.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureSdkBuilt, type LiveGateway, REPO_ROOT, run, SDK_DIR, startLiveGateway } from './support.js';
-
-const EXAMPLE_DIR = join(REPO_ROOT, 'examples', 'lending-flow');
-const LINKED = existsSync(join(EXAMPLE_DIR, 'node_modules', '@lendwire', 'sdk', 'package.json'));
+import {
+  type ExampleDir,
+  ensureSdkBuilt,
+  exampleDir,
+  type LiveGateway,
+  run,
+  SDK_DIR,
+  startLiveGateway,
+} from './support.js';
 
 let gateway: LiveGateway;
-let exampleDir: string;
-let scratch: string | undefined;
+let exampleDirPath: string;
+let example: ExampleDir | undefined;
 
 beforeAll(async () => {
   ensureSdkBuilt();
-  if (LINKED) {
-    exampleDir = EXAMPLE_DIR;
-  } else {
-    // Until `pnpm install` has linked `@lendwire/sdk` into the example, run a copy of it next to a link
-    // to packages/sdk: the same code on the same build.
-    console.warn(
-      '[lending-flow] examples/lending-flow has no node_modules/@lendwire/sdk link (run pnpm install); running a copy linked to packages/sdk',
-    );
-    scratch = mkdtempSync(join(tmpdir(), 'lendwire-lending-flow-'));
-    cpSync(join(EXAMPLE_DIR, 'index.mjs'), join(scratch, 'index.mjs'));
-    cpSync(join(EXAMPLE_DIR, 'package.json'), join(scratch, 'package.json'));
-    mkdirSync(join(scratch, 'node_modules', '@lendwire'), { recursive: true });
-    symlinkSync(SDK_DIR, join(scratch, 'node_modules', '@lendwire', 'sdk'), 'dir');
-    exampleDir = scratch;
-  }
+  example = exampleDir('lending-flow', 'sdk', SDK_DIR);
+  exampleDirPath = example.dir;
   gateway = await startLiveGateway();
 });
 
 afterAll(async () => {
   await gateway?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  example?.cleanup();
 });
 
 const runExample = (apiKey: string, timeoutMs = 30_000) =>
-  run(process.execPath, [join(exampleDir, 'index.mjs')], {
-    cwd: exampleDir,
+  run(process.execPath, [join(exampleDirPath, 'index.mjs')], {
+    cwd: exampleDirPath,
     env: { LENDWIRE_API_KEY: apiKey, LENDWIRE_BASE_URL: gateway.url },
     timeoutMs,
   });

@@ -1,47 +1,34 @@
-/// <reference types="node" />
-// `examples/quickstart/index.mjs` runs to the end with plain `node` and the BUILT SDK against a real
-// gateway, for a platform key (the whole tour) and for a partner key (its own account, no admin).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureSdkBuilt, type LiveGateway, REPO_ROOT, run, SDK_DIR, startLiveGateway } from './support.js';
-
-const EXAMPLE_DIR = join(REPO_ROOT, 'examples', 'quickstart');
-const LINKED = existsSync(join(EXAMPLE_DIR, 'node_modules', '@lendwire', 'sdk', 'package.json'));
+import {
+  type ExampleDir,
+  ensureSdkBuilt,
+  exampleDir,
+  type LiveGateway,
+  run,
+  SDK_DIR,
+  startLiveGateway,
+} from './support.js';
 
 let gateway: LiveGateway;
-let exampleDir: string;
-let scratch: string | undefined;
+let exampleDirPath: string;
+let example: ExampleDir | undefined;
 
 beforeAll(async () => {
   ensureSdkBuilt();
-  if (LINKED) {
-    exampleDir = EXAMPLE_DIR;
-  } else {
-    // Until `examples/*` is a workspace package and `pnpm install` has linked `@lendwire/sdk` into the
-    // example, run a copy of it next to a link to packages/sdk: the same code on the same build.
-    console.warn(
-      '[quickstart] examples/quickstart has no node_modules/@lendwire/sdk link (add examples/* to pnpm-workspace.yaml and run pnpm install); running a copy linked to packages/sdk',
-    );
-    scratch = mkdtempSync(join(tmpdir(), 'lendwire-quickstart-'));
-    cpSync(join(EXAMPLE_DIR, 'index.mjs'), join(scratch, 'index.mjs'));
-    cpSync(join(EXAMPLE_DIR, 'package.json'), join(scratch, 'package.json'));
-    mkdirSync(join(scratch, 'node_modules', '@lendwire'), { recursive: true });
-    symlinkSync(SDK_DIR, join(scratch, 'node_modules', '@lendwire', 'sdk'), 'dir');
-    exampleDir = scratch;
-  }
+  example = exampleDir('quickstart', 'sdk', SDK_DIR);
+  exampleDirPath = example.dir;
   gateway = await startLiveGateway();
 });
 
 afterAll(async () => {
   await gateway?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  example?.cleanup();
 });
 
 const runQuickstart = (apiKey: string) =>
-  run(process.execPath, [join(exampleDir, 'index.mjs')], {
-    cwd: exampleDir,
+  run(process.execPath, [join(exampleDirPath, 'index.mjs')], {
+    cwd: exampleDirPath,
     env: { LENDWIRE_API_KEY: apiKey, LENDWIRE_BASE_URL: gateway.url },
     timeoutMs: 30_000,
   });
@@ -95,8 +82,8 @@ describe('examples/quickstart', () => {
   });
 
   it('exits 1 with a hint when LENDWIRE_API_KEY is missing', async () => {
-    const out = await run(process.execPath, [join(exampleDir, 'index.mjs')], {
-      cwd: exampleDir,
+    const out = await run(process.execPath, [join(exampleDirPath, 'index.mjs')], {
+      cwd: exampleDirPath,
       env: { LENDWIRE_API_KEY: '', LENDWIRE_BASE_URL: gateway.url },
     });
     expect(out.code).toBe(1);

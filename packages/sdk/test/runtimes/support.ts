@@ -2,12 +2,13 @@
 // Helpers of the runtime and quickstart tests: they run the BUILT SDK in child processes against a
 // real gateway started in the test process.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../gateway/src/config.js';
 import { type RunningGateway, startGateway } from '../../../gateway/src/node/index.js';
 
-import { BIN_DIR } from './build.js';
+import { BIN_DIR, REPO_ROOT } from './build.js';
 
 export { BIN_DIR, ensureSdkBuilt, REPO_ROOT, SDK_DIR, SDK_DIST_ENTRY } from './build.js';
 
@@ -81,4 +82,29 @@ export function smokeResult(stdout: string): any {
   const line = stdout.split('\n').find((l) => l.startsWith('SMOKE_RESULT '));
   if (!line) throw new Error(`no SMOKE_RESULT line in output:\n${stdout}`);
   return JSON.parse(line.slice('SMOKE_RESULT '.length));
+}
+
+/** An example of `examples/` ready to run: its directory, and what to remove afterwards. */
+export interface ExampleDir {
+  dir: string;
+  cleanup(): void;
+}
+
+/**
+ * The directory to run `examples/<name>` from. When `pnpm install` has linked `@lendwire/<pkg>` into
+ * the example it is the example itself; until then, a temporary copy of its `index.mjs` and
+ * `package.json` next to a link to `packageDir`: the same code on the same build.
+ */
+export function exampleDir(name: string, pkg: string, packageDir: string): ExampleDir {
+  const dir = join(REPO_ROOT, 'examples', name);
+  if (existsSync(join(dir, 'node_modules', '@lendwire', pkg, 'package.json'))) return { dir, cleanup: () => {} };
+  console.warn(
+    `[${name}] examples/${name} has no node_modules/@lendwire/${pkg} link (run pnpm install); running a copy linked to ${packageDir}`,
+  );
+  const scratch = mkdtempSync(join(tmpdir(), `lendwire-${name}-`));
+  cpSync(join(dir, 'index.mjs'), join(scratch, 'index.mjs'));
+  cpSync(join(dir, 'package.json'), join(scratch, 'package.json'));
+  mkdirSync(join(scratch, 'node_modules', '@lendwire'), { recursive: true });
+  symlinkSync(packageDir, join(scratch, 'node_modules', '@lendwire', pkg), 'dir');
+  return { dir: scratch, cleanup: () => rmSync(scratch, { recursive: true, force: true }) };
 }

@@ -4,18 +4,15 @@
 // 0, 100, 200 ms): it prints each verified event, refuses a tampered or unsigned request with 400,
 // and acknowledges a replayed message (same `webhook-id`) without handling it twice.
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { generateWebhookSecret, signatureHeaders } from '@lendwire/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2EGateway, type Partner, startE2EGateway } from '../support/gateway.js';
-import { ensureSdkBuilt, REPO_ROOT, SDK_DIR } from './support.js';
+import { type ExampleDir, ensureSdkBuilt, exampleDir, REPO_ROOT, SDK_DIR } from './support.js';
 
-const EXAMPLE_DIR = join(REPO_ROOT, 'examples', 'webhook-receiver');
 const WEBHOOKS_DIR = join(REPO_ROOT, 'packages', 'webhooks');
-const LINKED = existsSync(join(EXAMPLE_DIR, 'node_modules', '@lendwire', 'webhooks', 'package.json'));
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -124,8 +121,8 @@ async function startReceiver(dir: string, secret: string, port: number): Promise
 
 let gateway: E2EGateway;
 let partner: Partner;
-let exampleDir: string;
-let scratch: string | undefined;
+let exampleDirPath: string;
+let example: ExampleDir | undefined;
 let receiver: RunningReceiver | undefined;
 let endpoint: { id: string; secret: string };
 
@@ -165,21 +162,8 @@ async function post(body: string, headers: Record<string, string>) {
 
 beforeAll(async () => {
   ensureWebhooksBuilt();
-  if (LINKED) {
-    exampleDir = EXAMPLE_DIR;
-  } else {
-    // Until `pnpm install` has linked `@lendwire/webhooks` into the example, run a copy of it next to
-    // a link to packages/webhooks: the same code on the same build.
-    console.warn(
-      '[webhook-receiver] examples/webhook-receiver has no node_modules/@lendwire/webhooks link (run pnpm install); running a copy linked to packages/webhooks',
-    );
-    scratch = mkdtempSync(join(tmpdir(), 'lendwire-webhook-receiver-'));
-    cpSync(join(EXAMPLE_DIR, 'index.mjs'), join(scratch, 'index.mjs'));
-    cpSync(join(EXAMPLE_DIR, 'package.json'), join(scratch, 'package.json'));
-    mkdirSync(join(scratch, 'node_modules', '@lendwire'), { recursive: true });
-    symlinkSync(WEBHOOKS_DIR, join(scratch, 'node_modules', '@lendwire', 'webhooks'), 'dir');
-    exampleDir = scratch;
-  }
+  example = exampleDir('webhook-receiver', 'webhooks', WEBHOOKS_DIR);
+  exampleDirPath = example.dir;
   // The embedded store allows endpoints on 127.0.0.1 (LENDWIRE_WEBHOOK_ALLOW_PRIVATE_NETWORKS defaults to true there).
   gateway = await startE2EGateway({ LENDWIRE_WEBHOOK_SCHEDULE: '0,100,200' });
   partner = await gateway.createPartner('Webhook receiver example');
@@ -192,13 +176,13 @@ beforeAll(async () => {
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   endpoint = { id: created.json.id, secret: created.json.secret };
   expect(endpoint.secret).toMatch(/^whsec_/);
-  receiver = await startReceiver(exampleDir, endpoint.secret, port);
+  receiver = await startReceiver(exampleDirPath, endpoint.secret, port);
 }, 180_000);
 
 afterAll(async () => {
   await receiver?.stop();
   await gateway?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  example?.cleanup();
 });
 
 describe('examples/webhook-receiver', () => {
