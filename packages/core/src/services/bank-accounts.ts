@@ -7,7 +7,7 @@ import {
 } from '@lendwire/contract';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { bankAccounts } from '../db/schema.js';
-import { inTransaction, type ServiceContext, ServiceError, type TenantScope } from './context.js';
+import { inTransaction, type ServiceContext, ServiceError, secretBoxOf, type TenantScope } from './context.js';
 import { createEventsService, type EventRequest } from './events.js';
 import { type PageParams, toPage } from './pagination.js';
 
@@ -39,10 +39,7 @@ export function createBankAccountsService(ctx: ServiceContext) {
   const { db } = ctx;
   const owned = (scope: TenantScope) =>
     and(eq(bankAccounts.accountId, scope.accountId), eq(bankAccounts.livemode, scope.livemode));
-  const box = () => {
-    if (!ctx.secretBox) throw new Error('Bank accounts need an encryption key (LENDWIRE_ENCRYPTION_KEY)');
-    return ctx.secretBox;
-  };
+  const box = () => secretBoxOf(ctx, 'Bank accounts');
 
   const service = {
     /** Adds a bank account after the rail has resolved it. */

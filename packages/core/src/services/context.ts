@@ -108,6 +108,12 @@ export class ServiceError extends Error {
   }
 }
 
+/** The context's secret box, or an error naming what needs it (bank accounts, mandates, webhooks). */
+export function secretBoxOf(ctx: ServiceContext, what: string): SecretBox {
+  if (!ctx.secretBox) throw new Error(`${what} need an encryption key (LENDWIRE_ENCRYPTION_KEY)`);
+  return ctx.secretBox;
+}
+
 /** ISO 8601 UTC string of a date, or null. */
 export function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;

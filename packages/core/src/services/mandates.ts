@@ -9,7 +9,7 @@ import {
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { mandates } from '../db/schema.js';
 import { applyTransition, type MandateRow, toMandate } from '../lending/rows.js';
-import { inTransaction, type ServiceContext, ServiceError, type TenantScope } from './context.js';
+import { inTransaction, type ServiceContext, ServiceError, secretBoxOf, type TenantScope } from './context.js';
 import { createCustomersService } from './customers.js';
 import { createEventsService, type EventRequest } from './events.js';
 import { type PageParams, toPage } from './pagination.js';
@@ -31,10 +31,7 @@ export function createMandatesService(ctx: ServiceContext) {
   const { db } = ctx;
   const owned = (scope: TenantScope) =>
     and(eq(mandates.accountId, scope.accountId), eq(mandates.livemode, scope.livemode));
-  const box = () => {
-    if (!ctx.secretBox) throw new Error('Mandates need an encryption key (LENDWIRE_ENCRYPTION_KEY)');
-    return ctx.secretBox;
-  };
+  const box = () => secretBoxOf(ctx, 'Mandates');
 
   const service = {
     /** Creates a pending mandate for one of the tenant's customers and queues its set-up. */

@@ -22,7 +22,7 @@ import { generateWebhookSecret } from '@lendwire/webhooks';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema.js';
 import { urlRefusal } from '../webhooks/ssrf.js';
-import { inTransaction, type ServiceContext, ServiceError, type TenantScope } from './context.js';
+import { inTransaction, type ServiceContext, ServiceError, secretBoxOf, type TenantScope } from './context.js';
 import { type PageParams, toPage } from './pagination.js';
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -90,10 +90,7 @@ export function createWebhookEndpointsService(ctx: ServiceContext) {
       eq(webhookEndpoints.livemode, scope.livemode),
       isNull(webhookEndpoints.deletedAt),
     );
-  const box = () => {
-    if (!ctx.secretBox) throw new Error('Webhook endpoints need an encryption key (LENDWIRE_ENCRYPTION_KEY)');
-    return ctx.secretBox;
-  };
+  const box = () => secretBoxOf(ctx, 'Webhook endpoints');
   const checkUrl = async (url: string) => {
     const refusal = await urlRefusal(url, {
       allowPrivateNetworks: ctx.webhooks?.allowPrivateNetworks ?? false,

@@ -2,7 +2,7 @@ import { eventTypeMatches, generateId } from '@lendwire/contract';
 import { signatureHeaders } from '@lendwire/webhooks';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema.js';
-import { inTransaction, type ServiceContext } from '../services/context.js';
+import { inTransaction, type ServiceContext, secretBoxOf } from '../services/context.js';
 import { createEventsService, toEvent } from '../services/events.js';
 import { rowsOf } from '../services/ledger.js';
 import { toWebhookEndpoint } from '../services/webhook-endpoints.js';
@@ -281,11 +281,10 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       report.throttled++;
       return;
     }
-    if (!ctx.secretBox) throw new Error('Webhook delivery needs the encryption key (LENDWIRE_ENCRYPTION_KEY)');
     const payload = delivery.payload ?? pass.events.get(delivery.eventId) ?? null;
     let secrets = pass.secrets.get(endpoint.id);
     if (!secrets) {
-      const box = ctx.secretBox;
+      const box = secretBoxOf(ctx, 'Webhook deliveries');
       secrets = (async () => {
         const list = [await box.decrypt(endpoint.secretEncrypted)];
         if (
