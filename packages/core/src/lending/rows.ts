@@ -290,3 +290,18 @@ export async function applyTransition<Row>(options: {
   if (!current) throw new ServiceError('not_found', `No ${options.label} ${options.id}`);
   throw new ServiceError('state_conflict', stateConflictMessage(machine, current.status, action));
 }
+
+/**
+ * {@link applyTransition} for workers that may race each other: null when the row is no longer in a
+ * state the action is allowed from (another worker moved it first), instead of a 409.
+ */
+export async function applyTransitionIfAllowed<Row>(
+  options: Parameters<typeof applyTransition>[0],
+): Promise<Row | null> {
+  try {
+    return await applyTransition<Row>(options);
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === 'state_conflict') return null;
+    throw error;
+  }
+}

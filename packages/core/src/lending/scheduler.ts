@@ -1,19 +1,21 @@
 import { generateId, LOAN_OFFER, type UpcomingRepayment } from '@lendwire/contract';
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { loanInstallments, loanOffers, loans, mandates, repayments } from '../db/schema.js';
-import {
-  inTransaction,
-  lendingConfig,
-  type ServiceContext,
-  ServiceError,
-  type TenantScope,
-} from '../services/context.js';
+import { inTransaction, lendingConfig, type ServiceContext, type TenantScope } from '../services/context.js';
 import { createCreditAssessmentsService } from '../services/credit-assessments.js';
 import { createEventsService } from '../services/events.js';
 import { rowsOf } from '../services/ledger.js';
 import { createLoansService, refreshDelinquency } from '../services/loans.js';
 import { createMandatesService } from '../services/mandates.js';
-import { applyTransition, type InstallmentRow, money, type OfferRow, toLoan, toOffer, unpaid } from './rows.js';
+import {
+  applyTransitionIfAllowed,
+  type InstallmentRow,
+  money,
+  type OfferRow,
+  toLoan,
+  toOffer,
+  unpaid,
+} from './rows.js';
 
 /** What one scheduler run did, by step. */
 export interface SchedulerReport {
@@ -120,24 +122,20 @@ export function createLendingScheduler(ctx: ServiceContext) {
     for (const offer of expiring) {
       const tenant = { accountId: offer.account_id, livemode: offer.livemode };
       const expired = await inTransaction(ctx, async (tx) => {
-        try {
-          const row = await applyTransition<OfferRow>({
-            db: tx.db,
-            table: loanOffers,
-            machine: LOAN_OFFER,
-            action: 'expire',
-            id: offer.id,
-            now: ctx.now(),
-            label: 'loan offer',
-          });
-          await createEventsService(tx).record(tenant, 'loan_offer.expired', toOffer(row), {
-            previousAttributes: { status: 'open' },
-          });
-          return true;
-        } catch (error) {
-          if (error instanceof ServiceError && error.code === 'state_conflict') return false;
-          throw error;
-        }
+        const row = await applyTransitionIfAllowed<OfferRow>({
+          db: tx.db,
+          table: loanOffers,
+          machine: LOAN_OFFER,
+          action: 'expire',
+          id: offer.id,
+          now: ctx.now(),
+          label: 'loan offer',
+        });
+        if (!row) return false;
+        await createEventsService(tx).record(tenant, 'loan_offer.expired', toOffer(row), {
+          previousAttributes: { status: 'open' },
+        });
+        return true;
       });
       if (expired) report.offersExpired++;
     }

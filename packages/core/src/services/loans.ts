@@ -21,6 +21,7 @@ import { allocatePayment, OverpaymentError } from '../lending/allocation.js';
 import { assertAccountActive, tenantNow } from '../lending/guards.js';
 import {
   applyTransition,
+  applyTransitionIfAllowed,
   calendarDay,
   daysBetween,
   delinquencyBucket,
@@ -586,22 +587,17 @@ export function createLoansService(ctx: ServiceContext) {
       on: ServiceContext = ctx,
     ): Promise<Repayment | null> {
       return inTransaction(on, async (tx) => {
-        let row: RepaymentRow;
-        try {
-          row = await applyTransition<RepaymentRow>({
-            db: tx.db,
-            table: repayments,
-            machine: REPAYMENT,
-            action: 'fail',
-            id: repaymentId,
-            set: { failureCode: code, failureMessage: message },
-            now: ctx.now(),
-            label: 'repayment',
-          });
-        } catch (error) {
-          if (error instanceof ServiceError && error.code === 'state_conflict') return null;
-          throw error;
-        }
+        const row = await applyTransitionIfAllowed<RepaymentRow>({
+          db: tx.db,
+          table: repayments,
+          machine: REPAYMENT,
+          action: 'fail',
+          id: repaymentId,
+          set: { failureCode: code, failureMessage: message },
+          now: ctx.now(),
+          label: 'repayment',
+        });
+        if (!row) return null;
         const repayment = toRepayment(row);
         await createEventsService(tx).record(
           { accountId: row.accountId, livemode: row.livemode },

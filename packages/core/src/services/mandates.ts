@@ -8,7 +8,7 @@ import {
 } from '@lendwire/contract';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { mandates } from '../db/schema.js';
-import { applyTransition, type MandateRow, toMandate } from '../lending/rows.js';
+import { applyTransition, applyTransitionIfAllowed, type MandateRow, toMandate } from '../lending/rows.js';
 import { inTransaction, type ServiceContext, ServiceError, secretBoxOf, type TenantScope } from './context.js';
 import { createCustomersService } from './customers.js';
 import { createEventsService, type EventRequest } from './events.js';
@@ -133,25 +133,18 @@ export function createMandatesService(ctx: ServiceContext) {
       });
       const scope = { accountId: row.accountId, livemode: row.livemode };
       return inTransaction(ctx, async (tx) => {
-        let moved: MandateRow;
-        try {
-          moved = await applyTransition<MandateRow>({
-            db: tx.db,
-            table: mandates,
-            machine: MANDATE,
-            action: result.status === 'active' ? 'activate' : 'fail',
-            id,
-            set: result.status === 'active' ? {} : { failureCode: result.code, failureMessage: result.message },
-            now: ctx.now(),
-            label: 'mandate',
-          });
-        } catch (error) {
-          // Another worker recorded the answer first.
-          if (error instanceof ServiceError && error.code === 'state_conflict') {
-            return (await createMandatesService(tx).get(scope, id)).status;
-          }
-          throw error;
-        }
+        const moved = await applyTransitionIfAllowed<MandateRow>({
+          db: tx.db,
+          table: mandates,
+          machine: MANDATE,
+          action: result.status === 'active' ? 'activate' : 'fail',
+          id,
+          set: result.status === 'active' ? {} : { failureCode: result.code, failureMessage: result.message },
+          now: ctx.now(),
+          label: 'mandate',
+        });
+        // Null: another worker recorded the answer first.
+        if (!moved) return (await createMandatesService(tx).get(scope, id)).status;
         await createEventsService(tx).record(
           scope,
           result.status === 'active' ? 'mandate.activated' : 'mandate.failed',
