@@ -509,6 +509,8 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           for (const item of chunk) {
             const delivery = byId.get(item.id);
             if (delivery) await deliver(item, delivery, leaseUntil, report, pass, successes);
+            // Recorded at once: a dispatcher killed mid-chunk leaves at most the send in flight unrecorded.
+            await flush(successes.splice(0));
           }
         } finally {
           await flush(successes);
