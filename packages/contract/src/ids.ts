@@ -27,6 +27,9 @@ export const ID_PREFIXES = {
   request: 'req',
   /** Internal: a ledger account (wallet sides and system accounts). Never in a public response. */
   ledgerAccount: 'lac',
+  /** Internal: a notification's delivery on one channel, and one attempt to send it. */
+  notificationDelivery: 'ntd',
+  notificationAttempt: 'nta',
 } as const;
 
 /** A resource kind that has an id prefix. */

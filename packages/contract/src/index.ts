@@ -11,6 +11,7 @@ export * from './resources/bank-account.js';
 export * from './resources/customer.js';
 export * from './resources/lending.js';
 export * from './resources/me.js';
+export * from './resources/notifications.js';
 export * from './resources/test-helpers.js';
 export * from './resources/wallet.js';
 export * from './resources/webhooks.js';

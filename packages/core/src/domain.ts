@@ -38,6 +38,44 @@ export {
   type SchedulerReport,
   type SchedulerRunOptions,
 } from './lending/scheduler.js';
+export {
+  COMMON_SAMPLE,
+  channelsOf,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_TYPES,
+  type NotificationChannel,
+  type NotificationTypeDefinition,
+  notificationType,
+  type RecipientKind,
+} from './notifications/catalog.js';
+export {
+  createNotifier,
+  DEFAULT_LOCALE,
+  type EmailMessage,
+  type EmailTransport,
+  KEY_EXPIRY_NOTICE_MS,
+  NOTIFICATION_SEND_JOB,
+  type NotificationSendJob,
+  type Notifier,
+  type NotifierOptions,
+  PermanentDeliveryError,
+  redactPersonal,
+  type SmsMessage,
+  type SmsTransport,
+  type TransportResult,
+} from './notifications/notifier.js';
+export { isTimeZone, type QuietHours, quietHoldUntil } from './notifications/quiet-hours.js';
+export {
+  formatDate,
+  formatMoney,
+  MAX_TEMPLATE_LENGTH,
+  minorToDecimal,
+  type RenderedMessage,
+  renderTemplate,
+  TemplateError,
+  type TemplateSource,
+  validateTemplate,
+} from './notifications/templates.js';
 export { dbPayoutBook } from './rail/db-book.js';
 export {
   type CollectionInput,
@@ -122,6 +160,13 @@ export {
   type MandateListParams,
   type MandatesService,
 } from './services/mandates.js';
+export {
+  createNotificationsService,
+  type NotificationListParams,
+  type NotificationsService,
+  type PreferencesUpdate,
+  toNotification,
+} from './services/notifications.js';
 export { type PageParams, toPage } from './services/pagination.js';
 export { createTestClockService, type TestClockService } from './services/test-clock.js';
 export {

@@ -162,7 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.onError((error, c) => {
     if (error instanceof ApiError) return problemResponse(c, error);
     if (error instanceof ServiceError) {
-      return problemResponse(c, new ApiError(error.code, error.message));
+      return problemResponse(c, new ApiError(error.code, error.message, error.errors ? { errors: error.errors } : {}));
     }
     if (error instanceof HTTPException) {
       if (error.status === 400 && /JSON/i.test(error.message)) {

@@ -117,6 +117,42 @@ export const ConfigSchema = z.object({
   SVIX_API_KEY: z.string().min(1).optional(),
   /** Svix's API base URL (default: from the key's region, else https://api.svix.com). */
   SVIX_SERVER_URL: z.url().optional(),
+  /**
+   * `on` (default): this process makes notifications from events (where workers run); `off`: none
+   * in this process.
+   */
+  LENDWIRE_NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
+  /**
+   * SMTP server for notification e-mail, e.g. `smtps://user:pass@smtp.example.com:465` or
+   * `smtp://127.0.0.1:2525`. Unset: e-mails are written as `.eml` files under
+   * `<LENDWIRE_DATA_DIR>/outbox/email` (embedded default, for development).
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** `From` of notification e-mail. */
+  LENDWIRE_EMAIL_FROM: z.string().min(3).max(200).default('Lendwire <notifications@lendwire.localhost>'),
+  /**
+   * SMS transport: `outbox` (default) writes each message to `<LENDWIRE_DATA_DIR>/outbox/sms`;
+   * `twilio` sends through Twilio's REST API with `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`.
+   */
+  LENDWIRE_SMS: z.enum(['outbox', 'twilio']).default('outbox'),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex)')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  /** Sender: an E.164 number or a Messaging Service SID (`MG…`). */
+  TWILIO_FROM: z.string().min(1).optional(),
+  /** Twilio's API base URL (default https://api.twilio.com); tests point it elsewhere. */
+  TWILIO_API_URL: z.url().optional(),
+  /**
+   * Retries of a notification e-mail or SMS after a transport failure (default 8), and the seconds
+   * before the first (default 30, then doubling with jitter up to an hour).
+   */
+  LENDWIRE_NOTIFICATION_RETRIES: z.coerce.number().int().min(0).max(20).default(8),
+  LENDWIRE_NOTIFICATION_RETRY_DELAY: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 /** Validated configuration. */
@@ -142,13 +178,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if ((c.UPSTASH_REDIS_REST_URL === undefined) !== (c.UPSTASH_REDIS_REST_TOKEN === undefined)) {
       throw new ConfigError('Invalid configuration: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together');
     }
+    if (c.LENDWIRE_SMS === 'twilio') {
+      const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const).filter((k) => !c[k]);
+      if (missing.length > 0) {
+        throw new ConfigError(`Invalid configuration: LENDWIRE_SMS=twilio needs ${missing.join(', ')}`);
+      }
+    }
     return c;
   }
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? 'environment');
   const field = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
   const got = clean[name];
-  const shown = got === undefined || /KEY|TOKEN|URL/.test(name) ? '' : ` (got ${JSON.stringify(got)})`;
+  const shown = got === undefined || /KEY|TOKEN|URL|SID/.test(name) ? '' : ` (got ${JSON.stringify(got)})`;
   let message = issue.message;
   if (issue.code === 'invalid_value')
     message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -304,9 +304,12 @@ export const events = pgTable(
     createdAt: ts('created_at').notNull(),
     /** Set once the webhook fan-out has made this event's deliveries (null: still to do). */
     fannedOutAt: ts('fanned_out_at'),
+    /** Set once the notifier has made this event's notifications (null: still to do). */
+    notifiedAt: ts('notified_at'),
   },
   (t) => [
     index('events_fanout_pending').on(t.id).where(sql`${t.fannedOutAt} is null`),
+    index('events_notify_pending').on(t.id).where(sql`${t.notifiedAt} is null`),
     index('events_owner').on(t.accountId, t.livemode, t.id),
     index('events_owner_type').on(t.accountId, t.livemode, t.type, t.id),
   ],
@@ -649,4 +652,154 @@ export const webhookAttempts = pgTable(
     responseExcerpt: text('response_excerpt'),
   },
   (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
+);
+
+/**
+ * Notifications (DESIGN §4, §7): one per event and recipient (the account, or one of its customers),
+ * with the in-app title and body. Each channel's delivery is a row of {@link notificationDeliveries}.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    type: text('type').notNull(),
+    /** The event that caused it (null for notifications the platform raises itself, such as `api_key.expiring`). */
+    eventId: text('event_id'),
+    /** What the notification is about, for types without an event: one notification per subject. */
+    subjectKey: text('subject_key').notNull(),
+    recipientKind: text('recipient_kind', { enum: ['account', 'customer'] }).notNull(),
+    recipientId: text('recipient_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    readAt: ts('read_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('notifications_subject_recipient').on(t.subjectKey, t.recipientKind, t.recipientId),
+    index('notifications_owner').on(t.accountId, t.livemode, t.id),
+    index('notifications_recipient').on(t.accountId, t.livemode, t.recipientId, t.id),
+    index('notifications_unread').on(t.accountId, t.livemode, t.id).where(sql`${t.readAt} is null`),
+  ],
+);
+
+/**
+ * A notification's delivery on one channel: `in_app` (sent when written, or skipped), `email` and
+ * `sms` (queued → sent | failed, held through quiet hours, skipped by a preference or a missing
+ * address). The rendered message is kept so a retry sends exactly what was queued.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: text('id').primaryKey(),
+    notificationId: text('notification_id')
+      .notNull()
+      .references(() => notifications.id),
+    accountId: text('account_id').notNull(),
+    livemode: boolean('livemode').notNull(),
+    channel: text('channel', { enum: ['in_app', 'email', 'sms'] }).notNull(),
+    status: text('status', { enum: ['queued', 'held', 'sent', 'failed', 'skipped'] }).notNull(),
+    /** Why it was skipped (`preference`, `no_address`) or failed for good. */
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    subject: text('subject'),
+    text: text('text'),
+    html: text('html'),
+    /** The template version it was rendered with (0: the built-in default). */
+    templateVersion: integer('template_version').notNull().default(0),
+    heldUntil: ts('held_until'),
+    providerMessageId: text('provider_message_id'),
+    lastError: text('last_error'),
+    sentAt: ts('sent_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('notification_deliveries_channel').on(t.notificationId, t.channel),
+    index('notification_deliveries_status').on(t.accountId, t.livemode, t.status),
+  ],
+);
+
+/** Every send attempt of an e-mail or SMS delivery: when, how long, and the provider's id or the error. */
+export const notificationAttempts = pgTable(
+  'notification_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => notificationDeliveries.id),
+    at: ts('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    ok: boolean('ok').notNull(),
+    providerMessageId: text('provider_message_id'),
+    error: text('error'),
+  },
+  (t) => [index('notification_attempts_delivery').on(t.deliveryId, t.id)],
+);
+
+/** Per recipient, per type, per channel on/off (absent: the catalog's default). */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    /** The account's own id, or one of its customers'. */
+    recipientId: text('recipient_id').notNull(),
+    type: text('type').notNull(),
+    channel: text('channel', { enum: ['in_app', 'email', 'sms'] }).notNull(),
+    enabled: boolean('enabled').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.recipientId, t.type, t.channel] })],
+);
+
+/**
+ * A recipient's settings: quiet hours (e-mail and SMS falling inside are held until the window ends)
+ * and the locale money and dates are written in.
+ */
+export const notificationRecipients = pgTable(
+  'notification_recipients',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    recipientId: text('recipient_id').notNull(),
+    /** Local `HH:MM` the quiet window opens and closes (it may wrap past midnight); null: no quiet hours. */
+    quietStart: text('quiet_start'),
+    quietEnd: text('quiet_end'),
+    timeZone: text('time_zone'),
+    /** BCP 47 locale of messages (null: `en-NG`). */
+    locale: text('locale'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.recipientId] })],
+);
+
+/** An account's template overrides, per type and channel, versioned (the highest version is in use). */
+export const notificationTemplates = pgTable(
+  'notification_templates',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    livemode: boolean('livemode').notNull(),
+    type: text('type').notNull(),
+    channel: text('channel', { enum: ['in_app', 'email', 'sms'] }).notNull(),
+    version: integer('version').notNull(),
+    /** E-mail subject, or the in-app title; null for SMS. */
+    subject: text('subject'),
+    /** Plain text (e-mail), the in-app body, or the SMS text. */
+    text: text('text').notNull(),
+    /** HTML of an e-mail (null for the other channels). */
+    html: text('html'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.type, t.channel, t.version] })],
 );

@@ -102,6 +102,8 @@ export class ServiceError extends Error {
       | 'test_mode_only'
       | 'account_suspended',
     message: string,
+    /** Field errors (`path`, `message`), for 422s about parts of the input. */
+    readonly errors?: { path: string; message: string }[],
   ) {
     super(message);
     this.name = 'ServiceError';

@@ -22,6 +22,7 @@ import { createLedgerService, type LedgerService } from './ledger.js';
 import { createLoanApplicationsService, type LoanApplicationsService } from './loan-applications.js';
 import { createLoansService, type LoansService } from './loans.js';
 import { createMandatesService, type MandatesService } from './mandates.js';
+import { createNotificationsService, type NotificationsService } from './notifications.js';
 import { createTestClockService, type TestClockService } from './test-clock.js';
 import { createWalletsService, type WalletsService } from './wallets.js';
 import { createWebhookEndpointsService, type WebhookEndpointsService } from './webhook-endpoints.js';
@@ -70,6 +71,8 @@ export interface Services {
   lendingScheduler: LendingScheduler;
   /** Webhook endpoints, their deliveries, and replay. */
   webhookEndpoints: WebhookEndpointsService;
+  /** The notification inbox, preferences and templates (the notifier writes notifications). */
+  notifications: NotificationsService;
   /**
    * Runs `fn` with every service bound to one database transaction (a savepoint when this is
    * already a transaction): one business action, one transaction. The state change, its ledger
@@ -111,6 +114,7 @@ export function createServices(options: CreateServicesOptions): Services {
     creditAssessments: createCreditAssessmentsService(ctx),
     lendingScheduler: createLendingScheduler(ctx),
     webhookEndpoints: createWebhookEndpointsService(ctx),
+    notifications: createNotificationsService(ctx),
     transaction: (fn) => options.db.transaction((tx) => fn(createServices({ ...options, db: tx as unknown as Db }))),
   };
 }

@@ -22,6 +22,7 @@ import { clientIpResolver } from '../middleware/auth/index.js';
 import { createMemoryRateLimiter } from '../rate-limit/memory.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { createUpstashRestRateLimiter } from '../rate-limit/upstash.js';
+import { createProcessNotifier } from './notifications.js';
 import { createRedisRateLimiter } from './redis-adapter.js';
 import { startWebhookDispatcher, webhookReadiness, webhookSettings } from './webhooks.js';
 import { createMoneyJobs, type MoneyJobsOptions } from './workers.js';
@@ -270,6 +271,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const jobs = createMoneyJobs(db, {
     logger,
     schedulerIntervalSeconds: config.LENDWIRE_SCHEDULER_INTERVAL,
+    notificationRetries: config.LENDWIRE_NOTIFICATION_RETRIES,
+    notificationRetryDelaySeconds: config.LENDWIRE_NOTIFICATION_RETRY_DELAY,
     ...options.jobs,
   });
   const services = createServices({
@@ -283,10 +286,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     webhooks: webhookSettings(config),
   });
   let rootKey: RootKeyResult;
+  const notifications = config.LENDWIRE_WORKERS === 'off' ? undefined : createProcessNotifier(services, config, logger);
   try {
     rootKey = await bootstrapRootKey(config, services);
     // Queues exist before the first request can enqueue; workers run here unless LENDWIRE_WORKERS=off.
-    await jobs.start(config.LENDWIRE_WORKERS === 'off' ? undefined : services);
+    await jobs.start(config.LENDWIRE_WORKERS === 'off' ? undefined : services, notifications?.notifier);
   } catch (error) {
     await jobs.stop().catch(() => {});
     if (!options.db) await db.close();
@@ -294,6 +298,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   }
   // Webhooks go out from this process too unless workers are off here (then `lendwire worker`s send them).
   const webhooks = config.LENDWIRE_WORKERS === 'off' ? undefined : startWebhookDispatcher(services, config, logger);
+  // So do notifications: events become notifications here, and their e-mail/SMS jobs run on the workers.
+  notifications?.start();
   const limiter = options.limiter ?? createLimiterFromConfig(config, () => now().getTime());
   const app = createGateway({
     services,
@@ -382,7 +388,9 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         await app.deps.usage.flush();
         await limiter.close();
         await webhooks?.stop();
+        await notifications?.notifier.stop();
         await jobs.stop();
+        await notifications?.stop();
         if (!options.db) await db.close();
         logger.info('gateway stopped');
       })();

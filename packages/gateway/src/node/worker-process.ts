@@ -2,6 +2,7 @@ import { createDb, createServices, type DbHandle, type PaymentRail } from '@lend
 import type { Config } from '../config.js';
 import { createJsonLogger, type Logger } from '../logger.js';
 import { loadSecretBox, nodeSha256Hex } from './index.js';
+import { createProcessNotifier } from './notifications.js';
 import { startWebhookDispatcher, webhookSettings } from './webhooks.js';
 import { createMoneyJobs, type MoneyJobsOptions, type RunningWorker } from './workers.js';
 
@@ -26,6 +27,8 @@ export async function startWorker(
   const jobs = createMoneyJobs(db, {
     logger,
     schedulerIntervalSeconds: config.LENDWIRE_SCHEDULER_INTERVAL,
+    notificationRetries: config.LENDWIRE_NOTIFICATION_RETRIES,
+    notificationRetryDelaySeconds: config.LENDWIRE_NOTIFICATION_RETRY_DELAY,
     ...options.jobs,
   });
   const services = createServices({
@@ -37,8 +40,10 @@ export async function startWorker(
     liveRail: Boolean(options.rail) || !config.DATABASE_URL,
     webhooks: webhookSettings(config),
   });
-  await jobs.start(services);
+  const notifications = createProcessNotifier(services, config, logger);
+  await jobs.start(services, notifications.notifier);
   const webhooks = startWebhookDispatcher(services, config, logger);
+  notifications.start();
   logger.info('worker started', { store: db.kind, pid: process.pid });
   return {
     jobs,
@@ -46,7 +51,9 @@ export async function startWorker(
     db,
     async stop() {
       await webhooks?.stop();
+      await notifications.notifier.stop();
       await jobs.stop();
+      await notifications.stop();
       if (!options.db) await db.close();
       logger.info('worker stopped', { pid: process.pid });
     },

@@ -4,6 +4,9 @@ import {
   type Enqueue,
   type JobQueue,
   LENDING_WORK_JOB,
+  NOTIFICATION_SEND_JOB,
+  type NotificationSendJob,
+  type Notifier,
   PAYOUT_ATTEMPTS,
   PAYOUT_JOB,
   runDueJobs,
@@ -34,6 +37,10 @@ export interface MoneyJobsOptions {
    * Each run expires offers, sends reminders, marks overdue installments and collects due ones.
    */
   schedulerIntervalSeconds?: number;
+  /** Retries of a notification e-mail or SMS after a transport failure (default 8). */
+  notificationRetries?: number;
+  /** Seconds before the first retry of a notification (default 30, then doubling up to an hour). */
+  notificationRetryDelaySeconds?: number;
 }
 
 /** The money core's durable jobs: enqueueing (for the services) and working (for workers). */
@@ -42,11 +49,11 @@ export interface MoneyJobs {
   /** Pass to `createServices({ enqueue })`: jobs join the caller's transaction. Call `start` first. */
   enqueue: Enqueue;
   /**
-   * Defines the queues and starts the queue; with `services`, also works the jobs in this process.
-   * Must finish before the first enqueue: defining a queue inside a caller's transaction would wait
-   * for that transaction on PGlite's one connection.
+   * Defines the queues and starts the queue; with `services`, also works the jobs in this process
+   * (notification sends with `notifier`). Must finish before the first enqueue: defining a queue
+   * inside a caller's transaction would wait for that transaction on PGlite's one connection.
    */
-  start(services?: Services): Promise<void>;
+  start(services?: Services, notifier?: Notifier): Promise<void>;
   /** Runs a test-mode tenant's jobs due by `until` now (the test clock's advance). */
   runDue(scope: TenantScope, until: Date): Promise<void>;
   stop(): Promise<void>;
@@ -70,14 +77,23 @@ export function createMoneyJobs(handle: DbHandle, options: MoneyJobsOptions = {}
     expireInSeconds: options.expireInSeconds ?? 60,
   };
   const lendingQueue = { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 };
+  const notificationRetries = options.notificationRetries ?? 8;
+  const notificationQueue = {
+    retryLimit: notificationRetries,
+    retryDelay: options.notificationRetryDelaySeconds ?? 30,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    expireInSeconds: 120,
+  };
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     queue,
     enqueue: (db, name, data) => queue.send(name, data, { db }),
-    async start(services) {
+    async start(services, notifier) {
       if (!services) {
         await queue.defineQueue(PAYOUT_JOB, queueOptions);
         await queue.defineQueue(LENDING_WORK_JOB, lendingQueue);
+        await queue.defineQueue(NOTIFICATION_SEND_JOB, notificationQueue);
         await queue.start();
         return;
       }
@@ -99,6 +115,18 @@ export function createMoneyJobs(handle: DbHandle, options: MoneyJobsOptions = {}
           handler: async (job) => {
             const scope = job.data as TenantScope;
             await services.lendingScheduler.run({ scope, now: await services.testClock.now(scope) });
+          },
+        },
+        {
+          name: NOTIFICATION_SEND_JOB,
+          queue: notificationQueue,
+          work: { concurrency: 2 },
+          // One e-mail or SMS; a transport failure throws and the job is retried with backoff, the last
+          // attempt marks the delivery failed. Without a notifier here the queue is only defined.
+          handler: async (job) => {
+            if (!notifier) throw new Error('no notifier in this process to send notifications');
+            const data = job.data as NotificationSendJob;
+            await notifier.send(data.deliveryId, job.retryCount >= notificationRetries);
           },
         },
       ]);
