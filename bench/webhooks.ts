@@ -29,11 +29,16 @@
  * Options (after `--`): --events 5000 --concurrency 16,32 --batch-size 500
  *   --statements   list every distinct statement with its count per delivery
  *   --json         print one JSON document on stdout (progress goes to stderr)
+ *   --cpu-prof DIR write a V8 CPU profile of each timed dispatcher run (only that phase) to DIR;
+ *                  read it with `pnpm bench:profile <file>`
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -71,6 +76,7 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '500' },
     statements: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string', default: '' },
   },
   // `pnpm bench:webhooks -- --json` passes the `--` through; parseArgs would stop reading options at it.
   args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
@@ -238,6 +244,12 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
     const commits0 = await pgCommits(client);
     const report: DispatchReport = { fannedOut: 0, claimed: 0, succeeded: 0, retrying: 0, failed: 0, throttled: 0 };
     let passes = 0;
+    const profiler = args['cpu-prof'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const started = performance.now();
     while (report.succeeded < eventCount) {
       const r = await dispatcher.runOnce();
@@ -246,6 +258,14 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
       if (r.claimed === 0 && r.fannedOut === 0) break;
     }
     const seconds = (performance.now() - started) / 1000;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      mkdirSync(args['cpu-prof'], { recursive: true });
+      const file = join(args['cpu-prof'], `webhooks-c${concurrency}-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      log(`  c=${concurrency}: CPU profile of the dispatcher run written to ${file}`);
+    }
     const commits = (await pgCommits(client)) - commits0 - 1;
     const statementsSent = counter.total();
     const statements = [...counter.counts.entries()]

@@ -343,7 +343,8 @@ describe('webhook chaos (real receivers, a dispatcher process killed twice, Post
         expect(d.lockedUntil, d.id).toBeNull();
         expect(d.attemptCount, d.id).toBe(log.length);
         expect(log.at(-1)?.responseStatus, d.id).toBe(200);
-        // Every request is logged, but for those a killed process had in flight.
+        // Every request is logged, but for those a killed process had not recorded yet: per lane, the
+        // send in flight and the success waiting for its group commit (see createRecorder).
         const excess = seen!.requests - log.length;
         unlogged += Math.max(0, excess);
         phantom += Math.max(0, -excess);
@@ -368,7 +369,7 @@ describe('webhook chaos (real receivers, a dispatcher process killed twice, Post
       }
       expect(invalid).toBe(0);
       expect(maxUnloggedPerDelivery).toBeLessThanOrEqual(KILLS);
-      expect(unlogged).toBeLessThanOrEqual(KILLS * CONCURRENCY);
+      expect(unlogged).toBeLessThanOrEqual(KILLS * 2 * CONCURRENCY);
 
       // Each kind of chaos happened, and shows in the log as what it was.
       const loggedAs = {

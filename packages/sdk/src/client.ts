@@ -15,6 +15,9 @@ import { LoanOffers } from './resources/loan-offers.js';
 import { Loans } from './resources/loans.js';
 import { Mandates } from './resources/mandates.js';
 import { MeResource } from './resources/me.js';
+import { NotificationPreferencesResource } from './resources/notification-preferences.js';
+import { NotificationTemplates } from './resources/notification-templates.js';
+import { Notifications } from './resources/notifications.js';
 import { Repayments } from './resources/repayments.js';
 import { TestHelpers } from './resources/test-helpers.js';
 import { Wallets } from './resources/wallets.js';
@@ -130,6 +133,12 @@ export class Lendwire {
   readonly events: Events;
   /** The catalogue of event types, with the JSON Schema of each. */
   readonly eventTypes: EventTypes;
+  /** The in-app inbox of the account and its customers: list, retrieve, mark read. */
+  readonly notifications: Notifications;
+  /** Who is told about what, on which channel; quiet hours and locale, per recipient. */
+  readonly notificationPreferences: NotificationPreferencesResource;
+  /** The words of each notification: the account's overrides of the built-in templates, and previews. */
+  readonly notificationTemplates: NotificationTemplates;
   /** Test mode only: fund the test wallet, move the test clock. */
   readonly testHelpers: TestHelpers;
   /** Where webhooks go: create endpoints, rotate their secrets, send tests, list and recover deliveries. */
@@ -177,6 +186,9 @@ export class Lendwire {
     this.creditAssessments = new CreditAssessments(transport);
     this.events = new Events(transport);
     this.eventTypes = new EventTypes(transport);
+    this.notifications = new Notifications(transport);
+    this.notificationPreferences = new NotificationPreferencesResource(transport);
+    this.notificationTemplates = new NotificationTemplates(transport);
     this.testHelpers = new TestHelpers(transport);
     this.webhookEndpoints = new WebhookEndpoints(transport);
     this.webhookDeliveries = new WebhookDeliveries(transport);

@@ -54,6 +54,19 @@ export type {
   Me,
   Metadata,
   Money,
+  Notification,
+  NotificationChannelName,
+  NotificationDeliveryStatus,
+  NotificationPreferences,
+  NotificationPreferencesUpdateParams,
+  NotificationQuietHours,
+  NotificationReadAllParams,
+  NotificationReadAllResult,
+  NotificationTemplate,
+  NotificationTemplatePreview,
+  NotificationTemplatePreviewParams,
+  NotificationTemplateUpdateParams,
+  NotificationTypeName,
   PositiveMoney,
   Problem,
   ProblemFieldError,
@@ -128,6 +141,12 @@ export { LoanRepayments } from './resources/loan-repayments.js';
 export { type LoanListParams, Loans } from './resources/loans.js';
 export { type MandateListParams, Mandates } from './resources/mandates.js';
 export { MeResource } from './resources/me.js';
+export {
+  NotificationPreferencesResource,
+  type NotificationPreferencesRetrieveParams,
+} from './resources/notification-preferences.js';
+export { NotificationTemplates } from './resources/notification-templates.js';
+export { type NotificationListParams, Notifications } from './resources/notifications.js';
 export { Repayments } from './resources/repayments.js';
 export { TestHelperClock, TestHelpers, TestHelperWallets } from './resources/test-helpers.js';
 export { Wallets } from './resources/wallets.js';

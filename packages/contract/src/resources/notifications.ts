@@ -276,3 +276,20 @@ export const NotificationTemplatePreviewResultSchema = z.object({
     }),
   ),
 });
+
+/** Body of `POST /v1/notifications/read-all`. */
+export type NotificationReadAllParams = z.input<typeof NotificationReadAllSchema>;
+/** Answer of `POST /v1/notifications/read-all`: how many notifications were unread and are now read. */
+export type NotificationReadAllResult = z.infer<typeof NotificationReadAllResultSchema>;
+/** Where a notification's e-mail or SMS is (`held`: waiting for quiet hours to end). */
+export type NotificationDeliveryStatus = z.infer<typeof NotificationDeliveryStatusSchema>;
+/** A recipient's quiet hours: a daily window, in a time zone, when e-mail and SMS wait. */
+export type NotificationQuietHours = z.infer<typeof QuietHoursSchema>;
+/** Body of `PUT /v1/notification-preferences`. */
+export type NotificationPreferencesUpdateParams = z.input<typeof NotificationPreferencesUpdateSchema>;
+/** Body of `PUT /v1/notification-templates/{type}/{channel}`. */
+export type NotificationTemplateUpdateParams = z.input<typeof NotificationTemplateUpdateSchema>;
+/** Body of `POST /v1/notification-templates/{type}/preview`. */
+export type NotificationTemplatePreviewParams = z.input<typeof NotificationTemplatePreviewSchema>;
+/** What `POST /v1/notification-templates/{type}/preview` rendered, per channel. */
+export type NotificationTemplatePreview = z.infer<typeof NotificationTemplatePreviewResultSchema>;

@@ -306,6 +306,11 @@ export const events = pgTable(
     fannedOutAt: ts('fanned_out_at'),
     /** Set once the notifier has made this event's notifications (null: still to do). */
     notifiedAt: ts('notified_at'),
+    /**
+     * Facts as of the event that are not part of its public payload, for the notifier (a repayment's
+     * loan balance and next due date right after it): later changes must not rewrite what a message says.
+     */
+    context: jsonb('context').$type<Record<string, unknown>>(),
   },
   (t) => [
     index('events_fanout_pending').on(t.id).where(sql`${t.fannedOutAt} is null`),

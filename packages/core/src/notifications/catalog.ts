@@ -12,6 +12,8 @@ export type RecipientKind = 'account' | 'customer';
 /** What a type's loader reads besides the event (bound to the notifier's transaction). */
 export interface NotificationLoadDeps {
   scope: TenantScope;
+  /** Facts recorded with the event for its notifications (see `events.record`'s `context`), or null. */
+  context: Record<string, unknown> | null;
   loan(id: string): Promise<{
     customerId: string;
     outstanding: { total: { amount: number; currency: string } };
@@ -37,6 +39,11 @@ export interface NotificationTypeDefinition {
   readonly audience: Partial<Record<RecipientKind, readonly NotificationChannel[]>>;
   /** Security and account-status messages: cannot be turned off and are not held by quiet hours. */
   readonly required?: boolean;
+  /**
+   * The event is written in both modes (account status): each mode's inbox gets it, but e-mail and SMS
+   * go out once, from the live-mode copy.
+   */
+  readonly sentFromLiveMode?: boolean;
   /** Variables from the event's object (and what it refers to). */
   load(object: Record<string, unknown>, deps: NotificationLoadDeps): Promise<LoadedNotification>;
   /** Variables of a typical event, for template validation and previews. */
@@ -76,6 +83,8 @@ const customerOf = (o: Obj) => (typeof o.customerId === 'string' ? o.customerId 
 
 const repaymentLoad = async (o: Obj, deps: NotificationLoadDeps): Promise<LoadedNotification> => {
   const loan = await deps.loan(str(o, 'loanId'));
+  // The balance as the repayment left it (recorded with the event), not as it is when this runs.
+  const then = (deps.context?.loan ?? null) as { outstanding: unknown; nextDueDate: string | null } | null;
   return {
     customerId: loan?.customerId ?? null,
     variables: {
@@ -87,8 +96,8 @@ const repaymentLoad = async (o: Obj, deps: NotificationLoadDeps): Promise<Loaded
       },
       loan: {
         id: o.loanId,
-        outstanding: loan?.outstanding.total ?? money(o, 'amount'),
-        nextDueDate: loan?.nextDueDate ?? null,
+        outstanding: then?.outstanding ?? loan?.outstanding.total ?? money(o, 'amount'),
+        nextDueDate: then ? then.nextDueDate : (loan?.nextDueDate ?? null),
       },
     },
   };
@@ -255,11 +264,14 @@ export const NOTIFICATION_TYPES = {
         'Loan application rejected',
         'The application {{ application.id }} for {{ application.amount | money }} was rejected: {{ application.rejectionReason }}.',
       ),
-      email: email('Your loan application for {{ application.amount | money }} was not approved', [
-        'The loan application {{ application.id }} for {{ application.amount | money }} over {{ application.termMonths }} months was not approved.',
-        'Reason: {{ application.rejectionReason }}.',
-        'Next steps: you may apply again once the reason above no longer applies, for example for a smaller amount or a shorter term. Questions? Reply to {{ account.contactEmail }}.',
-      ]),
+      email: email(
+        '{% if recipient.kind == "customer" %}Your loan application{% else %}Loan application {{ application.id }}{% endif %} for {{ application.amount | money }} was not approved',
+        [
+          'The loan application {{ application.id }} for {{ application.amount | money }} over {{ application.termMonths }} months was not approved.',
+          'Reason: {{ application.rejectionReason }}.',
+          '{% if recipient.kind == "customer" %}Next steps: you may apply again once the reason above no longer applies, for example for a smaller amount or a shorter term. Questions? Reply to {{ account.contactEmail }}.{% else %}Next steps: the customer has been told, with the reason, on the channels they chose; they may apply again once it no longer applies.{% endif %}',
+        ],
+      ),
     },
   },
   'loan_offer.created': {
@@ -425,10 +437,13 @@ export const NOTIFICATION_TYPES = {
         'Repayment failed: {{ repayment.amount | money }}',
         'The repayment {{ repayment.id }} of {{ repayment.amount | money }} on loan {{ loan.id }} failed: {{ repayment.failureMessage }}.',
       ),
-      email: email('Your repayment of {{ repayment.amount | money }} failed', [
-        'The repayment {{ repayment.id }} of {{ repayment.amount | money }} on loan {{ loan.id }} failed: {{ repayment.failureMessage }} ({{ repayment.failureCode }}).',
-        'What happens next: a direct debit is retried 1 and 3 days after the due date. Make sure the funds are in the account, or pay the installment directly to stop the retries. Remaining balance: {{ loan.outstanding | money }}.',
-      ]),
+      email: email(
+        '{% if recipient.kind == "customer" %}Your repayment{% else %}Repayment{% endif %} of {{ repayment.amount | money }} {% if recipient.kind != "customer" %}on loan {{ loan.id }} {% endif %}failed',
+        [
+          'The repayment {{ repayment.id }} of {{ repayment.amount | money }} on loan {{ loan.id }} failed: {{ repayment.failureMessage }} ({{ repayment.failureCode }}).',
+          '{% if recipient.kind == "customer" %}What happens next: a direct debit is retried 1 and 3 days after the due date. Make sure the funds are in your account, or pay the installment directly to stop the retries.{% else %}What happens next: a direct debit is retried 1 and 3 days after the due date; the customer has been asked to fund their account or pay directly.{% endif %} Remaining balance: {{ loan.outstanding | money }}.',
+        ],
+      ),
       sms: sms(
         '{{ account.name }}: repayment of {{ repayment.amount | money }} on loan {{ loan.id }} failed ({{ repayment.failureMessage }}). We will retry; please fund your account.',
       ),
@@ -440,7 +455,11 @@ export const NOTIFICATION_TYPES = {
     load: async (o) => ({
       customerId: customerOf(o),
       variables: {
-        loan: { id: o.id, outstanding: (o.outstanding as { total: unknown }).total, daysPastDue: o.daysPastDue },
+        loan: {
+          id: o.id,
+          outstanding: (o.outstanding as { total?: unknown } | undefined)?.total ?? money(o, 'principal'),
+          daysPastDue: o.daysPastDue ?? 0,
+        },
       },
     }),
     sample: { loan: { id: 'loan_sample', outstanding: NGN(8_926_292), daysPastDue: 1 } },
@@ -575,6 +594,7 @@ export const NOTIFICATION_TYPES = {
     description: 'The account was suspended: its API keys are refused until it is reinstated.',
     audience: { account: ['in_app', 'email'] },
     required: true,
+    sentFromLiveMode: true,
     load: accountLoad,
     sample: { subject: { name: 'Acme Lending', status: 'suspended' } },
     templates: {
@@ -592,6 +612,7 @@ export const NOTIFICATION_TYPES = {
     description: 'The account was reinstated; its API keys work again.',
     audience: { account: ['in_app', 'email'] },
     required: true,
+    sentFromLiveMode: true,
     load: accountLoad,
     sample: { subject: { name: 'Acme Lending', status: 'active' } },
     templates: {

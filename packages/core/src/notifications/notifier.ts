@@ -19,6 +19,7 @@ import { rowsOf } from '../services/ledger.js';
 import { createLoansService } from '../services/loans.js';
 import {
   channelsOf,
+  type LoadedNotification,
   type NotificationChannel,
   type NotificationLoadDeps,
   type NotificationTypeDefinition,
@@ -26,7 +27,7 @@ import {
   type RecipientKind,
 } from './catalog.js';
 import { quietHoldUntil } from './quiet-hours.js';
-import { type RenderedMessage, renderTemplate, type TemplateSource } from './templates.js';
+import { type RenderedMessage, renderTemplate, TemplateError, type TemplateSource } from './templates.js';
 
 /** The durable job that sends one e-mail or SMS delivery. */
 export const NOTIFICATION_SEND_JOB = 'notification-send';
@@ -88,7 +89,13 @@ const PHONE_PATTERN = /\+?\d[\d\s().-]{6,}\d/g;
  * `[redacted]`), cut to 300 characters: what is stored, thrown to the job queue and logged.
  */
 export function redactPersonal(text: string): string {
-  return text.replace(EMAIL_PATTERN, '[redacted]').replace(PHONE_PATTERN, '[redacted]').slice(0, 300);
+  return (
+    text
+      .replace(EMAIL_PATTERN, '[redacted]')
+      // A phone number has at least 7 digits; SMTP replies such as `550 5.1.1` (6) stay readable.
+      .replace(PHONE_PATTERN, (match) => (match.replace(/\D/g, '').length >= 7 ? '[redacted]' : match))
+      .slice(0, 300)
+  );
 }
 
 /** Who a notification goes to, with the addresses its channels need. */
@@ -138,11 +145,16 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
     return new Date(real.getTime() + offset);
   }
 
-  function loadDeps(tx: ServiceContext, scope: TenantScope): NotificationLoadDeps {
+  function loadDeps(
+    tx: ServiceContext,
+    scope: TenantScope,
+    context: Record<string, unknown> | null = null,
+  ): NotificationLoadDeps {
     const loans = createLoansService(tx);
     const banks = createBankAccountsService(tx);
     return {
       scope,
+      context,
       loan: async (id) => loans.get(scope, id).catch(() => null),
       schedule: async (id) => (await loans.schedule(scope, id).catch(() => ({ data: [] }))).data,
       bankAccount: async (id) => banks.get(scope, id).catch(() => null),
@@ -303,10 +315,11 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
         continue;
       }
       const address = channel === 'email' ? recipient.email : recipient.phone;
-      if (!enabled || !address) {
-        await tx.db
-          .insert(notificationDeliveries)
-          .values({ ...base, status: 'skipped', reason: enabled ? 'no_address' : 'preference' });
+      // An event written in both modes (account status) is e-mailed and texted once, from live mode.
+      const otherCopy = def.sentFromLiveMode === true && !scope.livemode;
+      if (!enabled || !address || otherCopy) {
+        const reason = !enabled ? 'preference' : otherCopy ? 'sent_in_live_mode' : 'no_address';
+        await tx.db.insert(notificationDeliveries).values({ ...base, status: 'skipped', reason });
         continue;
       }
       const { message, version } = await render(channel);
@@ -320,20 +333,47 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
         templateVersion: version,
         heldUntil: hold,
       });
-      // The hold is in the tenant's time (its test clock); the job waits in real time.
-      const startAfter = hold ? new Date(hold.getTime() - (input.at.getTime() - input.realNow.getTime())) : undefined;
+      // The hold is in the tenant's time. Live: real time. Test mode: the job waits until that instant
+      // of its test clock, which a clock advance past it reaches at once (runDueJobs compares a job's
+      // start with the tenant's new time), and real time reaches later.
+      const startAfter = hold ?? undefined;
       const job: NotificationSendJob = { deliveryId: base.id, accountId: scope.accountId, livemode: scope.livemode };
       await ctx.enqueue?.(tx.db, NOTIFICATION_SEND_JOB, job, startAfter ? { startAfter } : undefined);
     }
     return true;
   }
 
+  /**
+   * {@link notify} in a savepoint. A message even the built-in templates cannot render (an event
+   * whose object lacks what its type needs) is skipped: one malformed event must not fail every
+   * fan-out pass, and with it every tenant's notifications.
+   */
+  async function notifyOrSkip(
+    tx: ServiceContext,
+    scope: TenantScope,
+    input: Parameters<typeof notify>[2],
+  ): Promise<boolean> {
+    try {
+      return await inTransaction(tx, (savepoint) => notify(savepoint, scope, input));
+    } catch (error) {
+      if (error instanceof TemplateError) return false;
+      throw error;
+    }
+  }
+
   /** Makes the notifications of events not yet notified (one transaction per batch): events read, notifications written. */
   async function fanOut(limit = batchSize): Promise<{ events: number; notifications: number }> {
     return inTransaction(ctx, async (tx) => {
-      const pending = rowsOf<{ id: string; account_id: string; livemode: boolean; type: string; data: Row }>(
+      const pending = rowsOf<{
+        id: string;
+        account_id: string;
+        livemode: boolean;
+        type: string;
+        data: Row;
+        context: Row | null;
+      }>(
         await tx.db.execute(sql`
-          select id, account_id, livemode, type, data from events where notified_at is null
+          select id, account_id, livemode, type, data, context from events where notified_at is null
           order by id limit ${limit} for update skip locked`),
       );
       if (pending.length === 0) return { events: 0, notifications: 0 };
@@ -346,7 +386,13 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
         if (!def) continue;
         const scope = { accountId: event.account_id, livemode: event.livemode };
         const object = ((event.data as { object?: Row }).object ?? {}) as Row;
-        const loaded = await def.load(object, loadDeps(tx, scope));
+        let loaded: LoadedNotification;
+        try {
+          loaded = await def.load(object, loadDeps(tx, scope, event.context));
+        } catch {
+          // An object its type's loader cannot read (malformed): nothing to tell, and not read again.
+          continue;
+        }
         let account = accountCache.get(scope.accountId);
         if (account === undefined) {
           const [row] = await tx.db
@@ -359,7 +405,7 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
         if (!account) continue;
         const at = await tenantNow(tx, scope, offsets);
         for (const recipient of await recipientsOf(tx, scope, def, loaded.customerId)) {
-          const wrote = await notify(tx, scope, {
+          const wrote = await notifyOrSkip(tx, scope, {
             type: event.type,
             def,
             eventId: event.id,
@@ -402,8 +448,12 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
           gt(apiKeys.expiresAt, realNow),
           lte(apiKeys.expiresAt, new Date(realNow.getTime() + KEY_EXPIRY_NOTICE_MS)),
           isNull(apiKeys.revokedAt),
+          // Not announced yet for this expiry (the subject key names the key and the instant).
+          sql`not exists (select 1 from notifications n where n.subject_key =
+            'api_key.expiring:' || ${apiKeys.id} || ':' || to_char(${apiKeys.expiresAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
         ),
       )
+      .orderBy(apiKeys.expiresAt)
       .limit(500);
     let made = 0;
     for (const key of due) {
@@ -489,6 +539,20 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
         .where(eq(notificationDeliveries.id, deliveryId));
       return 'skipped';
     }
+    // Claims this attempt (compare-and-set on the attempt count): of two runs of the same job at once
+    // (one that outlived its expiry and its retry), one sends and the other finds the attempt taken.
+    const [claimed] = await ctx.db
+      .update(notificationDeliveries)
+      .set({ attempts: delivery.attempts + 1 })
+      .where(
+        and(
+          eq(notificationDeliveries.id, deliveryId),
+          eq(notificationDeliveries.attempts, delivery.attempts),
+          inArray(notificationDeliveries.status, ['queued', 'held']),
+        ),
+      )
+      .returning({ id: notificationDeliveries.id });
+    if (!claimed) return 'done';
     const transport = delivery.channel === 'email' ? options.email : options.sms;
     let result: TransportResult | null = null;
     let error: string | null = null;
@@ -527,7 +591,6 @@ export function createNotifier(ctx: ServiceContext, options: NotifierOptions = {
         .update(notificationDeliveries)
         .set({
           status,
-          attempts: sql`${notificationDeliveries.attempts} + 1`,
           lastError: error,
           reason: status === 'failed' ? 'transport_failed' : null,
           providerMessageId: result?.providerMessageId ?? null,

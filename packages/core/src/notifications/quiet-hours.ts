@@ -53,5 +53,9 @@ export function quietHoldUntil(now: Date, quiet: QuietHours | null | undefined):
   const wait = (end - local + 1440) % 1440;
   const base = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + wait * 60_000);
   const drift = ((localMinutes(base, quiet.timeZone) - end + 720 + 1440) % 1440) - 720;
-  return new Date(base.getTime() - drift * 60_000);
+  const corrected = new Date(base.getTime() - drift * 60_000);
+  // A local `end` the clocks skip (02:30 on a spring-forward night) does not exist: the corrected
+  // instant would be back before the gap (even before `now`), so the window ends as late as the gap
+  // moves it (03:30), the same wall-clock shift Temporal's "compatible" disambiguation makes.
+  return localMinutes(corrected, quiet.timeZone) === end ? corrected : base;
 }

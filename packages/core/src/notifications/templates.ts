@@ -14,9 +14,13 @@ export type TemplateVariables = Record<string, unknown>;
  * floating point on the way: money in a message is exactly the ledger's.
  */
 export function minorToDecimal(amount: number, currency: string): string {
+  if (!Number.isInteger(amount)) throw new Error('money amount must be an integer number of minor units');
   const exponent = CURRENCY_EXPONENTS[currency as Currency] ?? 2;
   const negative = amount < 0;
-  const digits = String(Math.abs(Math.trunc(amount))).padStart(exponent + 1, '0');
+  // BigInt: every digit of the integer (String() would round past 2^53 and write 1e21 as "1e+21").
+  const digits = BigInt(Math.abs(amount))
+    .toString()
+    .padStart(exponent + 1, '0');
   const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
   const fraction = exponent === 0 ? '' : `.${digits.slice(-exponent)}`;
   return `${negative ? '-' : ''}${whole}${fraction}`;
@@ -42,6 +46,8 @@ export function formatMoney(money: unknown, locale = 'en'): string {
 
 /** A calendar date or instant formatted for `locale` (`3 January 2027`), in UTC unless a time zone is given. */
 export function formatDate(value: unknown, locale = 'en', timeZone = 'UTC'): string {
+  // A date that is not set (a loan with nothing more due) reads as nothing, like liquid's own filters.
+  if (value === null || value === undefined || value === '') return '';
   if (typeof value !== 'string' && !(value instanceof Date)) throw new Error('date_long filter needs a date');
   const date =
     typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
@@ -109,8 +115,8 @@ function why(error: unknown): string {
 
 /**
  * Renders a template with strict variables and filters (an unknown variable or filter is an error,
- * never an empty string), HTML-escaping every output in `html`. Subjects and SMS texts are trimmed
- * and have their whitespace collapsed to single spaces.
+ * never an empty string), HTML-escaping every output in `html`. Subjects and texts are trimmed, and
+ * subjects have their whitespace collapsed to single spaces.
  */
 export async function renderTemplate(source: TemplateSource, variables: TemplateVariables): Promise<RenderedMessage> {
   const part = async (name: 'subject' | 'text' | 'html', src: string | null, html: boolean) => {

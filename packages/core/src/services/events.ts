@@ -44,7 +44,12 @@ export function createEventsService(ctx: ServiceContext) {
       scope: TenantScope,
       type: string,
       object: unknown,
-      options: { previousAttributes?: Record<string, unknown>; request?: EventRequest | null } = {},
+      options: {
+        previousAttributes?: Record<string, unknown>;
+        request?: EventRequest | null;
+        /** Internal facts as of the event for its notifications (never in the API's payload). */
+        context?: Record<string, unknown>;
+      } = {},
     ) {
       const now = ctx.now();
       const [row] = await db
@@ -57,6 +62,7 @@ export function createEventsService(ctx: ServiceContext) {
           apiVersion: EVENTS_API_VERSION,
           data: options.previousAttributes ? { object, previousAttributes: options.previousAttributes } : { object },
           request: options.request ?? null,
+          context: options.context ?? null,
           createdAt: now,
         })
         .returning();

@@ -62,6 +62,15 @@ interface Settlement {
  * are each one transaction: the compare-and-set of the loan, the installments, the ledger posting
  * and the events commit together.
  */
+/**
+ * The loan's balance and next due date as of now (inside the transaction that settles or fails a
+ * repayment), kept with the repayment's event so its notification says what was true then.
+ */
+async function loanContext(tx: ServiceContext, scope: TenantScope, loanId: string) {
+  const loan = await createLoansService(tx).get(scope, loanId);
+  return { loan: { outstanding: loan.outstanding.total, nextDueDate: loan.nextDueDate } };
+}
+
 export function createLoansService(ctx: ServiceContext) {
   const { db } = ctx;
   const ownedLoan = (scope: TenantScope) =>
@@ -524,7 +533,10 @@ export function createLoansService(ctx: ServiceContext) {
           })
           .returning();
         const repayment = toRepayment(row!);
-        await createEventsService(tx).record(scope, 'repayment.succeeded', repayment, { request });
+        await createEventsService(tx).record(scope, 'repayment.succeeded', repayment, {
+          request,
+          context: await loanContext(tx, scope, loan.id),
+        });
         await payOffIfSettled(tx, scope, settled.loan, settled.installments, request);
         await settled.post();
         return repayment;
@@ -572,6 +584,7 @@ export function createLoansService(ctx: ServiceContext) {
         const repayment = toRepayment(row);
         await createEventsService(tx).record(scope, 'repayment.succeeded', repayment, {
           previousAttributes: { status: 'pending' },
+          context: await loanContext(tx, scope, loan.id),
         });
         await payOffIfSettled(tx, scope, settled.loan, settled.installments, null);
         await settled.post();
@@ -599,12 +612,11 @@ export function createLoansService(ctx: ServiceContext) {
         });
         if (!row) return null;
         const repayment = toRepayment(row);
-        await createEventsService(tx).record(
-          { accountId: row.accountId, livemode: row.livemode },
-          'repayment.failed',
-          repayment,
-          { previousAttributes: { status: 'pending', failureCode: null, failureMessage: null } },
-        );
+        const scope = { accountId: row.accountId, livemode: row.livemode };
+        await createEventsService(tx).record(scope, 'repayment.failed', repayment, {
+          previousAttributes: { status: 'pending', failureCode: null, failureMessage: null },
+          context: await loanContext(tx, scope, row.loanId),
+        });
         return repayment;
       });
     },

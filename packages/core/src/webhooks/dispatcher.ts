@@ -43,6 +43,13 @@ interface Success {
   leaseUntil: Date;
 }
 
+/** What a lane needs of a delivery whose lease it renewed. */
+interface HeldDelivery {
+  id: string;
+  eventId: string;
+  payload: unknown;
+}
+
 /** What one pass reads once for its whole claim. */
 interface PassCache {
   endpoints: Map<string, typeof webhookEndpoints.$inferSelect>;
@@ -158,37 +165,40 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         );
       const now = ctx.now();
       const firstAttemptAt = new Date(now.getTime() + (schedule[0] ?? 0));
-      const rows = [];
+      const rows: Record<string, unknown>[] = [];
       for (const event of pending) {
         for (const endpoint of endpoints) {
           if (endpoint.accountId !== event.account_id || endpoint.livemode !== event.livemode) continue;
           // An endpoint receives the events written after it was created, never older ones.
           if (new Date(event.created_at).getTime() < endpoint.createdAt.getTime()) continue;
           if (!endpoint.enabledEvents.some((pattern) => eventTypeMatches(pattern, event.type))) continue;
+          const enabled = endpoint.status === 'enabled';
           rows.push({
             id: generateId('message', now.getTime()),
-            accountId: event.account_id,
+            account_id: event.account_id,
             livemode: event.livemode,
-            endpointId: endpoint.id,
-            eventId: event.id,
-            eventType: event.type,
-            status: endpoint.status === 'enabled' ? ('pending' as const) : ('failed' as const),
-            nextAttemptAt: endpoint.status === 'enabled' ? firstAttemptAt : null,
-            createdAt: now,
-            updatedAt: now,
+            endpoint_id: endpoint.id,
+            event_id: event.id,
+            event_type: event.type,
+            status: enabled ? 'pending' : 'failed',
+            next_attempt_at: enabled ? firstAttemptAt.toISOString() : null,
           });
         }
       }
-      if (rows.length > 0) await tx.db.insert(webhookDeliveries).values(rows).onConflictDoNothing();
-      await tx.db
-        .update(events)
-        .set({ fannedOutAt: now })
-        .where(
-          inArray(
-            events.id,
-            pending.map((e) => e.id),
-          ),
-        );
+      // One JSON parameter for the whole batch (hundreds of rows): no per-value mapping on either side.
+      if (rows.length > 0) {
+        await tx.db.execute(sql`
+          insert into webhook_deliveries (id, account_id, livemode, endpoint_id, event_id, event_type, status,
+            attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
+          select id, account_id, livemode, endpoint_id, event_id, event_type, status, 0, 0, next_attempt_at,
+            ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, account_id text, livemode boolean,
+            endpoint_id text, event_id text, event_type text, status text, next_attempt_at timestamptz)
+          on conflict do nothing`);
+      }
+      await tx.db.execute(sql`
+        update events set fanned_out_at = ${now.toISOString()}::timestamptz
+        where id = any(${`{${pending.map((e) => e.id).join(',')}}`}::text[])`);
       return rows.length;
     });
   }
@@ -254,15 +264,14 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   /** Sends one claimed delivery and records the attempt and what comes next, in one transaction. */
   async function deliver(
     claimed: { id: string; endpoint_id: string; attempt_count: number; schedule_base: number },
-    delivery: typeof webhookDeliveries.$inferSelect,
+    delivery: HeldDelivery,
     leaseUntil: Date,
     report: DispatchReport,
     pass: PassCache,
-    successes: Success[],
-  ): Promise<void> {
+  ): Promise<Success | null> {
     const held = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, leaseUntil));
     const endpoint = pass.endpoints.get(claimed.endpoint_id);
-    if (!endpoint) return;
+    if (!endpoint) return null;
     const started = ctx.now();
     if (endpoint.status !== 'enabled' || endpoint.deletedAt) {
       // Disabled while queued: held as failed, so `recover` can send it once the endpoint is back.
@@ -271,7 +280,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         .set({ status: 'failed', lockedUntil: null, nextAttemptAt: null, updatedAt: started })
         .where(held);
       report.failed++;
-      return;
+      return null;
     }
     if (!takeToken(endpoint.id, endpoint.throttleRate, started.getTime())) {
       await db
@@ -279,7 +288,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         .set({ lockedUntil: null, nextAttemptAt: new Date(started.getTime() + 1000 / (endpoint.throttleRate ?? 1)) })
         .where(held);
       report.throttled++;
-      return;
+      return null;
     }
     const payload = delivery.payload ?? pass.events.get(delivery.eventId) ?? null;
     let secrets = pass.secrets.get(endpoint.id);
@@ -337,8 +346,9 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       }
     }
     if (ok && response && !endpoint.failingSince) {
-      // The common case is written with the rest of the lane's chunk, in one statement (see flush).
-      successes.push({
+      // The common case is recorded by the group commit (see createRecorder), with other lanes' successes.
+      report.succeeded++;
+      return {
         id: delivery.id,
         attemptId: generateId('attempt', finished.getTime()),
         at: started,
@@ -347,9 +357,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         excerpt: clipUtf8(response.excerpt, RESPONSE_EXCERPT_BYTES),
         finished,
         leaseUntil,
-      });
-      report.succeeded++;
-      return;
+      };
     }
     await inTransaction(ctx, async (tx) => {
       await tx.db.insert(webhookAttempts).values({
@@ -398,25 +406,32 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     if (ok) report.succeeded++;
     else if (status === 'failed') report.failed++;
     else report.retrying++;
+    return null;
   }
 
   /**
-   * Records a chunk's successful attempts and marks their deliveries succeeded in one statement (one
-   * commit for the chunk), each only while this dispatcher still holds its lease. A dispatcher killed
-   * before this runs has sent them without a record: their leases lapse and they are sent again (at
-   * least once; receivers dedupe on `webhook-id`).
+   * Records successful attempts and marks their deliveries succeeded in one statement (one commit),
+   * each only while this dispatcher still holds its lease. The outcomes travel as one JSON parameter,
+   * so a batch costs the same few allocations whatever its size.
    */
   async function flush(successes: Success[]): Promise<void> {
     if (successes.length === 0) return;
-    const values = sql.join(
-      successes.map(
-        (o) =>
-          sql`(${o.id}, ${o.attemptId}, ${o.at.toISOString()}::timestamptz, ${o.status}::int, ${o.durationMs}::int, ${o.excerpt}, ${o.finished.toISOString()}::timestamptz, ${o.leaseUntil.toISOString()}::timestamptz)`,
-      ),
-      sql`, `,
+    const rows = JSON.stringify(
+      successes.map((o) => ({
+        id: o.id,
+        attempt_id: o.attemptId,
+        at: o.at.toISOString(),
+        status: o.status,
+        duration_ms: o.durationMs,
+        excerpt: o.excerpt,
+        finished: o.finished.toISOString(),
+        lease: o.leaseUntil.toISOString(),
+      })),
     );
     await db.execute(sql`
-      with outcome (id, attempt_id, at, status, duration_ms, excerpt, finished, lease) as (values ${values}),
+      with outcome as (
+        select * from jsonb_to_recordset(${rows}::jsonb) as o(id text, attempt_id text, at timestamptz,
+          status int, duration_ms int, excerpt text, finished timestamptz, lease timestamptz)),
       moved as (
         update webhook_deliveries d
         set status = 'succeeded', attempt_count = d.attempt_count + 1, next_attempt_at = null,
@@ -426,6 +441,43 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
         returning d.id)
       insert into webhook_attempts (id, delivery_id, at, response_status, duration_ms, error, response_excerpt)
       select attempt_id, id, at, status, duration_ms, null, excerpt from outcome`);
+  }
+
+  /**
+   * Group commit of successes: every lane hands its success over and gets a promise of its commit;
+   * one flush at a time writes all that are waiting, so under load a commit carries many deliveries.
+   * A lane waits for its previous success to be committed before it records the next, so a killed
+   * dispatcher leaves at most two sends per lane unrecorded (the one in flight and the one being
+   * committed); their leases lapse and they are sent again (at least once; receivers dedupe on
+   * `webhook-id`).
+   */
+  function createRecorder() {
+    const waiting: { success: Success; resolve: () => void; reject: (error: unknown) => void }[] = [];
+    let pumping = false;
+    const pump = async () => {
+      pumping = true;
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, 500);
+        try {
+          await flush(batch.map((w) => w.success));
+          for (const w of batch) w.resolve();
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+      pumping = false;
+    };
+    return {
+      record(success: Success): Promise<void> {
+        const committed = new Promise<void>((resolve, reject) => {
+          waiting.push({ success, resolve, reject });
+        });
+        if (!pumping) void pump();
+        // Handled here too: the lane awaits it later, and a rejection in between is not "unhandled".
+        committed.catch(() => {});
+        return committed;
+      },
+    };
   }
 
   /** One pass: fan out new events, then claim and send what is due. */
@@ -470,50 +522,50 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       return refilling;
     };
     await refill();
+    const recorder = createRecorder();
     const lane = async () => {
-      for (;;) {
-        if (!exhausted && queue.length < concurrency * CHUNK) void refill();
-        if (queue.length === 0) {
-          if (refilling) {
-            await refilling;
-            continue;
+      // The lane's last success handed to the recorder: committed before the lane records another.
+      let previous: Promise<void> = Promise.resolve();
+      try {
+        await sendChunks();
+      } finally {
+        await previous;
+      }
+      async function sendChunks() {
+        for (;;) {
+          if (!exhausted && queue.length < concurrency * CHUNK) void refill();
+          if (queue.length === 0) {
+            if (refilling) {
+              await refilling;
+              continue;
+            }
+            return;
           }
-          return;
-        }
-        // A chunk comes from one claim (one lease to check).
-        const lease = queue[0]!.leaseUntil;
-        let size = 0;
-        while (size < CHUNK && size < queue.length && queue[size]!.leaseUntil === lease) size++;
-        const chunk = queue.splice(0, size);
-        // Renew the leases of the lane's next deliveries right before sending them, in one statement:
-        // a batch can outlive its claim's lease (slow endpoints), and a delivery whose lease lapsed may
-        // already be another dispatcher's. Only the holder of the current lease sends.
-        const leaseUntil = new Date(ctx.now().getTime() + chunk.length * timeoutMs + 30_000);
-        const held = await db
-          .update(webhookDeliveries)
-          .set({ lockedUntil: leaseUntil })
-          .where(
-            and(
-              inArray(
-                webhookDeliveries.id,
-                chunk.map((c) => c.id),
-              ),
-              eq(webhookDeliveries.status, 'pending'),
-              eq(webhookDeliveries.lockedUntil, lease),
-            ),
-          )
-          .returning();
-        const byId = new Map(held.map((d) => [d.id, d]));
-        const successes: Success[] = [];
-        try {
+          // A chunk comes from one claim (one lease to check).
+          const lease = queue[0]!.leaseUntil;
+          let size = 0;
+          while (size < CHUNK && size < queue.length && queue[size]!.leaseUntil === lease) size++;
+          const chunk = queue.splice(0, size);
+          // Renew the leases of the lane's next deliveries right before sending them, in one statement:
+          // a batch can outlive its claim's lease (slow endpoints), and a delivery whose lease lapsed may
+          // already be another dispatcher's. Only the holder of the current lease sends.
+          const leaseUntil = new Date(ctx.now().getTime() + chunk.length * timeoutMs + 30_000);
+          const held = rowsOf<{ id: string; event_id: string; payload: unknown }>(
+            await db.execute(sql`
+              update webhook_deliveries set locked_until = ${leaseUntil.toISOString()}::timestamptz
+              where id = any(${`{${chunk.map((c) => c.id).join(',')}}`}::text[])
+                and status = 'pending' and locked_until = ${lease.toISOString()}::timestamptz
+              returning id, event_id, payload`),
+          ).map((r): HeldDelivery => ({ id: r.id, eventId: r.event_id, payload: r.payload }));
+          const byId = new Map(held.map((d) => [d.id, d]));
           for (const item of chunk) {
             const delivery = byId.get(item.id);
-            if (delivery) await deliver(item, delivery, leaseUntil, report, pass, successes);
-            // Recorded at once: a dispatcher killed mid-chunk leaves at most the send in flight unrecorded.
-            await flush(successes.splice(0));
+            if (!delivery) continue;
+            const success = await deliver(item, delivery, leaseUntil, report, pass);
+            // At most two unrecorded sends per lane: the previous must be committed before the next waits.
+            await previous;
+            previous = success ? recorder.record(success) : Promise.resolve();
           }
-        } finally {
-          await flush(successes);
         }
       }
     };

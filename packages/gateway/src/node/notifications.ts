@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createNotifier,
@@ -146,7 +147,11 @@ export function notificationTransports(config: Config): {
   email: Closable<EmailTransport>;
   sms: Closable<SmsTransport>;
 } {
-  const outbox = join(config.LENDWIRE_DATA_DIR, 'outbox');
+  // An in-memory store has no data dir: its outbox goes to a temporary folder, never the working directory.
+  const outbox =
+    config.LENDWIRE_DATA_DIR === ':memory:'
+      ? join(tmpdir(), `lendwire-outbox-${process.pid}`)
+      : join(config.LENDWIRE_DATA_DIR, 'outbox');
   const email = config.SMTP_URL
     ? smtpTransport(config.SMTP_URL, config.LENDWIRE_EMAIL_FROM)
     : emlDirTransport(join(outbox, 'email'), config.LENDWIRE_EMAIL_FROM);

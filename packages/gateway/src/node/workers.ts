@@ -88,7 +88,8 @@ export function createMoneyJobs(handle: DbHandle, options: MoneyJobsOptions = {}
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     queue,
-    enqueue: (db, name, data) => queue.send(name, data, { db }),
+    enqueue: (db, name, data, options) =>
+      queue.send(name, data, { db, ...(options?.startAfter ? { startAfter: options.startAfter } : {}) }),
     async start(services, notifier) {
       if (!services) {
         await queue.defineQueue(PAYOUT_JOB, queueOptions);

@@ -75,17 +75,33 @@ function show(value: unknown): string {
  * route. Call it inside {@link APIResource.request_} so the throw becomes the call's rejection.
  */
 export function seg(id: string, method: string, prefix: IdPrefix): string {
-  if (
-    typeof id !== 'string' ||
-    id === '' ||
-    id === '.' ||
-    id === '..' ||
-    id.length > MAX_ID_LENGTH ||
-    NOT_IN_IDS.test(id)
-  ) {
+  if (!isSegment(id)) {
     throw new InvalidArgumentError(
       redactSecrets(`${method}: id must be a Lendwire id such as ${prefix}_…; got ${show(id)}`),
     );
   }
   return encodeURIComponent(id);
+}
+
+/**
+ * Like {@link seg}, for a path segment that is a name rather than an id (a notification type such as
+ * `repayment.failed`, a channel): refused the same way, with a message naming `what` it should be.
+ */
+export function nameSeg(value: string, method: string, what: string): string {
+  if (!isSegment(value)) {
+    throw new InvalidArgumentError(redactSecrets(`${method}: ${what}; got ${show(value)}`));
+  }
+  return encodeURIComponent(value);
+}
+
+/** Whether `value` stays one path segment, naming something, once percent-encoded. */
+function isSegment(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value !== '' &&
+    value !== '.' &&
+    value !== '..' &&
+    value.length <= MAX_ID_LENGTH &&
+    !NOT_IN_IDS.test(value)
+  );
 }
