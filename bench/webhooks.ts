@@ -32,7 +32,7 @@
  *   --cpu-prof DIR write a V8 CPU profile of each timed dispatcher run (only that phase) to DIR;
  *                  read it with `pnpm bench:profile <file>`
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
@@ -51,7 +51,7 @@ import {
   generateEncryptionKey,
   parseEncryptionKey,
 } from '../packages/core/src/index.js';
-import { createWebhookSender } from '../packages/gateway/src/node/webhook-sender.js';
+import { createWebhookSender, nodeSign } from '../packages/gateway/src/node/webhook-sender.js';
 import { verify } from '../packages/webhooks/src/index.js';
 import {
   clientOf,
@@ -142,7 +142,8 @@ async function rawLoop(
   ops: number,
   lanes: number,
 ) {
-  const agent = new undici.Agent({ connections: lanes * 2 });
+  // As many connections as lanes, like the dispatcher's sender (one per concurrent send).
+  const agent = new undici.Agent({ connections: lanes });
   let next = 0;
   const started = performance.now();
   const lane = async () => {
@@ -169,6 +170,52 @@ async function pgCommits(client: PostgresJsClient): Promise<number> {
   return Number(row?.xact_commit ?? 0);
 }
 
+/**
+ * CPU time (ms) used so far by every `postgres` process of this machine (Linux /proc; null elsewhere
+ * or when the server is on another machine): with `process.cpuUsage()`, where each delivery's
+ * microseconds go.
+ */
+function postgresCpuMs(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** CPU µs of this process and of Postgres, per delivery or per raw request. */
+interface CpuSplit {
+  processUs: number;
+  postgresUs: number | null;
+}
+
+function cpuMark() {
+  const t0 = process.cpuUsage();
+  const pg0 = postgresCpuMs();
+  return (ops: number): CpuSplit => {
+    const used = process.cpuUsage(t0);
+    const pg1 = postgresCpuMs();
+    return {
+      processUs: (used.user + used.system) / ops,
+      postgresUs: pg0 === null || pg1 === null ? null : ((pg1 - pg0) * 1000) / ops,
+    };
+  };
+}
+
 interface Result {
   concurrency: number;
   events: number;
@@ -180,6 +227,8 @@ interface Result {
   latencyMs: { p50: number; p99: number; max: number };
   statementsPerDelivery: number;
   commitsPerDelivery: number;
+  /** CPU per delivery (dispatcher run) and per request (raw loop), this process and Postgres. */
+  cpu: { dispatcher: CpuSplit; raw: CpuSplit };
   statements: { count: number; perDelivery: number; text: string }[];
 }
 
@@ -191,7 +240,7 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
   url.pathname = `/${name}`;
   let handle: DbHandle | undefined;
   let receiver: Receiver | undefined;
-  const sender = createWebhookSender({ allowPrivateNetworks: true });
+  const sender = createWebhookSender({ allowPrivateNetworks: true, connections: concurrency });
   try {
     handle = await createDb({ databaseUrl: url.toString(), maxConnections: concurrency + 4 });
     const client = clientOf(handle);
@@ -210,6 +259,7 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
     const secret = (await services.webhookEndpoints.get(scope, endpoint.id)) as { secret?: string };
     const dispatcher = createWebhookDispatcher(services.ctx, {
       sender,
+      sign: nodeSign,
       jitter: 0,
       concurrency,
       batchSize,
@@ -238,7 +288,9 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
     };
 
     const half = Math.ceil(eventCount / 2);
+    const rawCpu0 = cpuMark();
     const before = await rawLoop(undici, receiver.url, sampleBody, rawHeaders, half, concurrency);
+    const rawCpuBefore = rawCpu0(half);
 
     counter.reset();
     const commits0 = await pgCommits(client);
@@ -250,6 +302,7 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    const dispatchCpu = cpuMark();
     const started = performance.now();
     while (report.succeeded < eventCount) {
       const r = await dispatcher.runOnce();
@@ -258,6 +311,7 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
       if (r.claimed === 0 && r.fannedOut === 0) break;
     }
     const seconds = (performance.now() - started) / 1000;
+    const dispatcherCpu = dispatchCpu(eventCount);
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       profiler.disconnect();
@@ -272,7 +326,14 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
       .map(([text, count]) => ({ count, perDelivery: count / eventCount, text: text.replace(/\s+/g, ' ').trim() }))
       .sort((a, b) => b.count - a.count);
 
+    const rawCpu1 = cpuMark();
     const after = await rawLoop(undici, receiver.url, sampleBody, rawHeaders, eventCount - half, concurrency);
+    const rawCpuAfter = rawCpu1(eventCount - half);
+    const mean = (a: number | null, b: number | null) => (a === null || b === null ? null : (a + b) / 2);
+    const rawCpu: CpuSplit = {
+      processUs: (rawCpuBefore.processUs + rawCpuAfter.processUs) / 2,
+      postgresUs: mean(rawCpuBefore.postgresUs, rawCpuAfter.postgresUs),
+    };
 
     // Checks.
     const problems: string[] = [];
@@ -320,6 +381,7 @@ async function benchRound(admin: DbHandle, adminUrl: string, concurrency: number
       latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) ?? Number.NaN },
       statementsPerDelivery: statementsSent / eventCount,
       commitsPerDelivery: commits / eventCount,
+      cpu: { dispatcher: dispatcherCpu, raw: rawCpu },
       statements,
     };
   } finally {
@@ -387,6 +449,19 @@ async function main(): Promise<void> {
         `${int(r.deliveriesPerSec).padStart(12)}  ${int(r.raw.perSec).padStart(9)}  ${`${r.ratio.toFixed(3)}×`.padStart(6)}  ` +
         `${r.latencyMs.p50.toFixed(0).padStart(6)}  ${r.latencyMs.p99.toFixed(0).padStart(6)}  ` +
         `${r.statementsPerDelivery.toFixed(2).padStart(14)}  ${r.commitsPerDelivery.toFixed(2).padStart(16)}`,
+    );
+  }
+  log('');
+  log('CPU per delivery (dispatcher run) and per request (raw loop), in µs; this process runs the receiver too:');
+  log('concurrency  dispatcher: process  postgres   total  raw: process  postgres   total');
+  const us = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
+  for (const r of results) {
+    const d = r.cpu.dispatcher;
+    const w = r.cpu.raw;
+    log(
+      `${String(r.concurrency).padStart(11)}  ${us(d.processUs).padStart(19)}  ${us(d.postgresUs).padStart(8)}  ` +
+        `${us(d.processUs + (d.postgresUs ?? 0)).padStart(6)}  ${us(w.processUs).padStart(12)}  ${us(w.postgresUs).padStart(8)}  ` +
+        `${us(w.processUs + (w.postgresUs ?? 0)).padStart(6)}`,
     );
   }
   const last = results.at(-1);

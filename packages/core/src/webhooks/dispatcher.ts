@@ -1,5 +1,5 @@
 import { eventTypeMatches, generateId } from '@lendwire/contract';
-import { signatureHeaders } from '@lendwire/webhooks';
+import { type SignInput, sign as webCryptoSign } from '@lendwire/webhooks';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema.js';
 import { inTransaction, type ServiceContext, secretBoxOf } from '../services/context.js';
@@ -28,6 +28,8 @@ export function clipUtf8(text: string, bytes: number): string {
 
 /** Deliveries a lane renews and records together. */
 const CHUNK = 8;
+/** A send starts only under a lease that lasts its timeout plus this (clock skew, recording). */
+const LEASE_MARGIN_MS = 5_000;
 /** Claims one pass makes at most (a pass ends, so `stop` and the idle loop get their turn). */
 const MAX_CLAIMS_PER_PASS = 20;
 
@@ -98,6 +100,11 @@ export interface WebhookDispatcherOptions {
   failingDisableMs?: number;
   /** How long a claim holds a delivery before another dispatcher may take it (default timeout + 30 s). */
   leaseMs?: number;
+  /**
+   * Computes the `webhook-signature` value (default: `@lendwire/webhooks`' `sign`, Web Crypto, which
+   * runs anywhere). The Node entry passes a `node:crypto` signer: same bytes, no async crypto job.
+   */
+  sign?: (input: SignInput) => string | Promise<string>;
   random?: () => number;
 }
 
@@ -130,21 +137,29 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   const random = options.random ?? Math.random;
   const failingDisableMs = options.failingDisableMs ?? FAILING_DISABLE_MS;
   const leaseMs = options.leaseMs ?? timeoutMs + 30_000;
+  const sign = options.sign ?? webCryptoSign;
   const buckets = new Map<string, { tokens: number; at: number }>();
 
   /** Makes the deliveries of events not yet fanned out (one transaction per batch). */
-  async function fanOut(limit = options.fanOutBatchSize ?? 500): Promise<number> {
+  async function fanOut(
+    limit = options.fanOutBatchSize ?? 500,
+    /** Where a pass keeps the events it fanned out, so sending them needs no second read. */
+    into?: Map<string, ReturnType<typeof toEvent>>,
+  ): Promise<number> {
     return inTransaction(ctx, async (tx) => {
       const pending = rowsOf<{
         id: string;
         account_id: string;
         livemode: boolean;
         type: string;
+        api_version: string;
+        data: (typeof events.$inferSelect)['data'];
+        request: (typeof events.$inferSelect)['request'];
         created_at: string | Date;
       }>(
         await tx.db.execute(sql`
-          select id, account_id, livemode, type, created_at from events where fanned_out_at is null
-          order by id limit ${limit} for update skip locked`),
+          select id, account_id, livemode, type, api_version, data, request, created_at from events
+          where fanned_out_at is null order by id limit ${limit} for update skip locked`),
       );
       if (pending.length === 0) return 0;
       const accountIds = [...new Set(pending.map((e) => e.account_id))];
@@ -185,6 +200,28 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           });
         }
       }
+      if (into) {
+        const made = new Set(rows.map((r) => r.event_id as string));
+        for (const e of pending) {
+          if (!made.has(e.id)) continue;
+          into.set(
+            e.id,
+            toEvent({
+              id: e.id,
+              accountId: e.account_id,
+              livemode: e.livemode,
+              type: e.type,
+              apiVersion: e.api_version,
+              data: e.data,
+              request: e.request,
+              createdAt: new Date(e.created_at),
+              fannedOutAt: now,
+              notifiedAt: null,
+              context: null,
+            }),
+          );
+        }
+      }
       // One JSON parameter for the whole batch (hundreds of rows): no per-value mapping on either side.
       if (rows.length > 0) {
         await tx.db.execute(sql`
@@ -206,7 +243,14 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
   /** Claims due deliveries for this dispatcher until their lease lapses. */
   async function claim(now: Date) {
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    return rowsOf<{ id: string; endpoint_id: string; event_id: string; attempt_count: number; schedule_base: number }>(
+    return rowsOf<{
+      id: string;
+      endpoint_id: string;
+      event_id: string;
+      attempt_count: number;
+      schedule_base: number;
+      payload: unknown;
+    }>(
       await db.execute(sql`
         update webhook_deliveries set locked_until = ${leaseUntil.toISOString()}::timestamptz
         where id in (
@@ -215,7 +259,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
             and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
           order by next_attempt_at limit ${batchSize}
           for update skip locked)
-        returning id, endpoint_id, event_id, attempt_count, schedule_base`),
+        returning id, endpoint_id, event_id, attempt_count, schedule_base, payload`),
     ).map((r) => ({ ...r, leaseUntil }));
   }
 
@@ -308,15 +352,13 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       pass.secrets.set(endpoint.id, secrets);
     }
     const body = JSON.stringify(payload);
+    const timestamp = Math.floor(started.getTime() / 1000);
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'Lendwire-Webhooks/1',
-      ...(await signatureHeaders({
-        id: delivery.id,
-        timestamp: Math.floor(started.getTime() / 1000),
-        payload: body,
-        secrets: await secrets,
-      })),
+      'webhook-id': delivery.id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': await sign({ id: delivery.id, timestamp, payload: body, secrets: await secrets }),
     };
     let response: WebhookResponse | null = null;
     let error: string | null = null;
@@ -494,7 +536,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     const refill = (): Promise<void> => {
       refilling ??= (async () => {
         try {
-          report.fannedOut += await fanOut();
+          report.fannedOut += await fanOut(undefined, pass.events);
           const claimed = await claim(ctx.now());
           claims++;
           report.claimed += claimed.length;
@@ -502,12 +544,12 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           if (claimed.length === 0) return;
           // One read of the claim's endpoints and events, and one decryption per endpoint per pass.
           const endpointIds = [...new Set(claimed.map((c) => c.endpoint_id))].filter((id) => !pass.endpoints.has(id));
-          const eventIds = [...new Set(claimed.map((c) => c.event_id))];
+          const eventIds = [...new Set(claimed.map((c) => c.event_id))].filter((id) => !pass.events.has(id));
           const [endpointRows, eventRows] = await Promise.all([
             endpointIds.length === 0
               ? []
               : db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, endpointIds)),
-            db.select().from(events).where(inArray(events.id, eventIds)),
+            eventIds.length === 0 ? [] : db.select().from(events).where(inArray(events.id, eventIds)),
           ]);
           for (const e of endpointRows) pass.endpoints.set(e.id, e);
           for (const e of eventRows) pass.events.set(e.id, toEvent(e));
@@ -542,26 +584,36 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
             return;
           }
           // A chunk comes from one claim (one lease to check).
-          const lease = queue[0]!.leaseUntil;
+          const claimLease = queue[0]!.leaseUntil;
           let size = 0;
-          while (size < CHUNK && size < queue.length && queue[size]!.leaseUntil === lease) size++;
+          while (size < CHUNK && size < queue.length && queue[size]!.leaseUntil === claimLease) size++;
           const chunk = queue.splice(0, size);
-          // Renew the leases of the lane's next deliveries right before sending them, in one statement:
-          // a batch can outlive its claim's lease (slow endpoints), and a delivery whose lease lapsed may
-          // already be another dispatcher's. Only the holder of the current lease sends.
-          const leaseUntil = new Date(ctx.now().getTime() + chunk.length * timeoutMs + 30_000);
-          const held = rowsOf<{ id: string; event_id: string; payload: unknown }>(
-            await db.execute(sql`
-              update webhook_deliveries set locked_until = ${leaseUntil.toISOString()}::timestamptz
-              where id = any(${`{${chunk.map((c) => c.id).join(',')}}`}::text[])
-                and status = 'pending' and locked_until = ${lease.toISOString()}::timestamptz
-              returning id, event_id, payload`),
-          ).map((r): HeldDelivery => ({ id: r.id, eventId: r.event_id, payload: r.payload }));
-          const byId = new Map(held.map((d) => [d.id, d]));
-          for (const item of chunk) {
-            const delivery = byId.get(item.id);
-            if (!delivery) continue;
-            const success = await deliver(item, delivery, leaseUntil, report, pass);
+          // A delivery is sent only under a lease that outlasts its request (timeout + margin). While the
+          // claim's lease does (fast endpoints: the whole batch), nothing more is written; once it does
+          // not (slow endpoints), the lane renews the leases of the rest of its chunk in one statement
+          // right before the next send, so a batch that outlives its claim is never sent by two
+          // dispatchers: a delivery whose lease lapsed may already be another dispatcher's, and the
+          // renewal (compare-and-set on the lease) leaves it to that one.
+          let lease = claimLease;
+          let held = new Set(chunk.map((c) => c.id));
+          for (let i = 0; i < chunk.length; i++) {
+            const item = chunk[i]!;
+            if (lease.getTime() - ctx.now().getTime() < timeoutMs + LEASE_MARGIN_MS) {
+              const rest = chunk.slice(i).filter((c) => held.has(c.id));
+              const renewed = new Date(ctx.now().getTime() + rest.length * timeoutMs + 30_000);
+              const ids = rowsOf<{ id: string }>(
+                await db.execute(sql`
+                  update webhook_deliveries set locked_until = ${renewed.toISOString()}::timestamptz
+                  where id = any(${`{${rest.map((c) => c.id).join(',')}}`}::text[])
+                    and status = 'pending' and locked_until = ${lease.toISOString()}::timestamptz
+                  returning id`),
+              );
+              held = new Set(ids.map((r) => r.id));
+              lease = renewed;
+            }
+            if (!held.has(item.id)) continue;
+            const delivery: HeldDelivery = { id: item.id, eventId: item.event_id, payload: item.payload };
+            const success = await deliver(item, delivery, lease, report, pass);
             // At most two unrecorded sends per lane: the previous must be committed before the next waits.
             await previous;
             previous = success ? recorder.record(success) : Promise.resolve();

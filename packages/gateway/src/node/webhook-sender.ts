@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { addressRefusal, clipUtf8, type WebhookSender } from '@lendwire/core';
+import type { SignInput } from '@lendwire/webhooks';
 import { Agent, request } from 'undici';
 
 /** Options of {@link createWebhookSender}. */
@@ -85,4 +87,28 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     }
   };
   return Object.assign(send, { close: () => agent.close() });
+}
+
+/** Raw HMAC keys by `whsec_` secret (an endpoint's secret is decoded once). */
+const keyBytes = new Map<string, Buffer>();
+
+/**
+ * `webhook-signature` with `node:crypto` (synchronous HMAC-SHA256): the same value as
+ * `@lendwire/webhooks`' `sign` (Web Crypto), without an async crypto job per message. The
+ * dispatcher of the Node entry signs with it; the vectors test checks both against the spec.
+ */
+export function nodeSign(input: SignInput): string {
+  const prefix = `${input.id}.${input.timestamp}.`;
+  return input.secrets
+    .map((secret) => {
+      let key = keyBytes.get(secret);
+      if (!key) {
+        key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+        if (key.length === 0) throw new Error('Invalid webhook secret: expected whsec_ followed by base64 key bytes');
+        if (keyBytes.size >= 256) keyBytes.delete(keyBytes.keys().next().value as string);
+        keyBytes.set(secret, key);
+      }
+      return `v1,${createHmac('sha256', key).update(prefix).update(input.payload).digest('base64')}`;
+    })
+    .join(' ');
 }

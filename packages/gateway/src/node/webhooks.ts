@@ -10,7 +10,7 @@ import {
 } from '@lendwire/core';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createWebhookSender } from './webhook-sender.js';
+import { createWebhookSender, nodeSign } from './webhook-sender.js';
 
 /** The SSRF guard's settings from the configuration (private networks allowed on the embedded store only). */
 export function webhookSettings(config: Config): NonNullable<Services['ctx']['webhooks']> {
@@ -68,9 +68,13 @@ export function startWebhookDispatcher(
     return { svix, lag: () => svix.lag(), stop: () => svix.stop() };
   }
   const settings = webhookSettings(config);
-  const sender = createWebhookSender({ allowPrivateNetworks: settings.allowPrivateNetworks });
+  const concurrency = 16;
+  // One connection per lane, so no send waits for a connection behind another endpoint's.
+  const sender = createWebhookSender({ allowPrivateNetworks: settings.allowPrivateNetworks, connections: concurrency });
   const dispatcher = createWebhookDispatcher(services.ctx, {
     sender,
+    concurrency,
+    sign: nodeSign,
     timeoutMs: config.LENDWIRE_WEBHOOK_TIMEOUT_MS,
     ...(config.LENDWIRE_WEBHOOK_SCHEDULE ? { schedule: config.LENDWIRE_WEBHOOK_SCHEDULE } : {}),
   });

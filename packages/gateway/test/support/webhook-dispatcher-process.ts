@@ -8,7 +8,7 @@
 // the repository root:
 //   node --conditions=@lendwire/source --import tsx <this file> '{"timeoutMs":300,"leaseMs":3000}'
 import { createDb, createSecretBox, createServices, createWebhookDispatcher, parseEncryptionKey } from '@lendwire/core';
-import { createWebhookSender } from '../../src/node/webhook-sender.js';
+import { createWebhookSender, nodeSign } from '../../src/node/webhook-sender.js';
 
 const [optionsJson = '{}', idleArg = '50'] = process.argv.slice(2);
 const options = JSON.parse(optionsJson) as {
@@ -27,7 +27,7 @@ if (!databaseUrl || !encryptionKey) throw new Error('DATABASE_URL and LENDWIRE_E
 const db = await createDb({ databaseUrl, migrate: false, maxConnections: (options.concurrency ?? 16) + 2 });
 const services = createServices({ db: db.db, secretBox: createSecretBox(parseEncryptionKey(encryptionKey)) });
 const sender = createWebhookSender({ allowPrivateNetworks: true, connections: options.concurrency ?? 16 });
-const dispatcher = createWebhookDispatcher(services.ctx, { ...options, sender });
+const dispatcher = createWebhookDispatcher(services.ctx, { ...options, sender, sign: nodeSign });
 dispatcher.start(Number(idleArg), (error) => {
   process.stderr.write(`dispatch pass failed: ${error instanceof Error ? error.stack : String(error)}\n`);
 });
