@@ -910,6 +910,42 @@ describe('SMTP failures', () => {
 const byKey = (a: { to?: string; subject: string }, b: { to?: string; subject: string }) =>
   `${a.to} ${a.subject}`.localeCompare(`${b.to} ${b.subject}`);
 
+describe('quiet hours on the running gateway', () => {
+  it('holds a customer e-mail until the window ends on the test clock, then a clock advance sends it', async () => {
+    const p = await partner('Quiet');
+    const c = await customer(p);
+    // A window around the test clock's "now" (the partner is new: its clock is real time), in UTC.
+    const now = new Date();
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const start = new Date(now.getTime() - 3_600_000);
+    const end = new Date(now.getTime() + 2 * 3_600_000);
+    await running.services.notifications.putPreferences(scopeOf(p), {
+      recipientId: c.id,
+      quietHours: { start: hhmm(start), end: hhmm(end), timeZone: 'UTC' },
+    });
+    const app = await rejectedApplication(p, c, 10_000_000, 'Income too low');
+    // The account (no quiet hours) is told at once; the customer's e-mail is held.
+    await smtp.waitFor('the account copy', (m) => m.to.includes(p.email) && m.subject.includes(app.id));
+    const held = await until('the customer e-mail held', async () => {
+      const list = await running.services.notifications.list(scopeOf(p), { limit: 5, recipientId: c.id });
+      const email = list.data[0]?.channels.find((ch) => ch.channel === 'email');
+      return email?.status === 'held' ? email : undefined;
+    });
+    const endsAt = Date.parse(held.heldUntil!);
+    expect(endsAt).toBeGreaterThan(now.getTime() + 3_600_000);
+    expect(new Date(endsAt).toISOString().slice(11, 16)).toBe(hhmm(end));
+    // Its job waits: nothing reaches the customer while the window lasts.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(smtp.to(c.email)).toEqual([]);
+    // Past the end of the window on the test clock, the held message goes out.
+    await ok(200, 'POST', '/v1/test-helpers/clock/advance', p.key, { seconds: 3 * 3600 });
+    const [sent] = await smtp.waitFor('the held e-mail', (m) => m.to.includes(c.email));
+    expect(sent!.subject).toBe('Your loan application for ₦100,000.00 was not approved');
+    const after = await running.services.notifications.list(scopeOf(p), { limit: 5, recipientId: c.id });
+    expect(after.data[0]?.channels.find((ch) => ch.channel === 'email')).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+});
+
 describe('catalog coverage', () => {
   const withEmail = (Object.keys(NOTIFICATION_TYPES) as NotificationTypeName[])
     .filter((type) => channelsOf(type).includes('email'))

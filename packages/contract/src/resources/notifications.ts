@@ -78,10 +78,10 @@ export const NotificationSchema = z
         channel: NotificationChannelSchema,
         status: NotificationDeliveryStatusSchema,
         attempts: z.number().int().min(0),
-        reason: z
-          .string()
-          .nullable()
-          .meta({ description: 'Why it was skipped or failed: `preference`, `no_address`, `transport_failed`' }),
+        reason: z.string().nullable().meta({
+          description:
+            'Why it was skipped or failed: `preference`, `no_address`, `transport_failed`, `sent_in_live_mode`',
+        }),
         heldUntil: z.string().nullable().meta({ description: 'Set while `held`: when quiet hours end' }),
       }),
     ),
