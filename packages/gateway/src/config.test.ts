@@ -29,8 +29,33 @@ describe('loadConfig', () => {
       LENDWIRE_WEBHOOK_TIMEOUT_MS: 15_000,
       LENDWIRE_WEBHOOKS: 'builtin',
       LENDWIRE_WEBHOOK_LAG_ALERT_SECONDS: 300,
+      LENDWIRE_NOTIFICATIONS: 'on',
+      LENDWIRE_EMAIL_FROM: 'Lendwire <notifications@lendwire.localhost>',
+      LENDWIRE_SMS: 'outbox',
+      LENDWIRE_NOTIFICATION_RETRIES: 8,
+      LENDWIRE_NOTIFICATION_RETRY_DELAY: 30,
     });
     expect(tierLimits(loadConfig({}))).toEqual(DEFAULT_TIERS);
+  });
+
+  it('checks the notification transports: SMTP URL scheme, Twilio needs its three variables', () => {
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@smtp.example.com:465' }).SMTP_URL).toBe(
+      'smtps://u:p@smtp.example.com:465',
+    );
+    expect(() => loadConfig({ SMTP_URL: 'http://smtp.example.com' })).toThrow(
+      /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(() => loadConfig({ LENDWIRE_SMS: 'twilio', TWILIO_FROM: '+15005550006' })).toThrow(
+      'Invalid configuration: LENDWIRE_SMS=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN',
+    );
+    const twilio = loadConfig({
+      LENDWIRE_SMS: 'twilio',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_FROM: 'MG0123',
+    });
+    expect(twilio.LENDWIRE_SMS).toBe('twilio');
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/TWILIO_ACCOUNT_SID must be a Twilio account SID/);
   });
 
   it('treats empty variables as unset and ignores variables it does not know', () => {
