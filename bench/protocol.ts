@@ -1,14 +1,15 @@
 /** Messages between `bench/gateway.ts` (the load generator) and `bench/server.ts` (one target per process). */
 
 /** What a server child serves. */
-export type Target = 'bare' | 'gateway-memory' | 'gateway-redis';
+export type Target = 'bare' | 'gateway-memory' | 'gateway-redis' | 'fastify';
 
 /** From a server child to the parent. */
 export type ChildMessage =
   | { type: 'ready'; url: string; key?: string }
   | { type: 'unavailable'; reason: string }
   | { type: 'failed'; error: string }
-  | { type: 'cpu'; user: number; system: number }
+  /** `process.cpuUsage()`, and `process.threadCpuUsage()` (the main thread alone) as `mainUser`/`mainSystem`. */
+  | { type: 'cpu'; user: number; system: number; mainUser: number; mainSystem: number }
   | { type: 'profiled'; file: string };
 
 /** From the parent to a server child. */

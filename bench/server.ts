@@ -3,20 +3,27 @@
  * generator never shares an event loop with the server it measures.
  *
  *   bare            Hono on @hono/node-server serving the body the parent captured from the gateway
- *   gateway-memory  the gateway (`startGateway`) with the in-process rate limiter
+ *   gateway-memory  the gateway (`startGateway`) with the in-process rate limiter; the second argument
+ *                   is its LENDWIRE_WORKERS (`off` or `in-process`)
  *   gateway-redis   the same gateway with the Redis rate limiter
+ *   fastify         the hand-built peer: Fastify 5, an onRequest hook that hashes the Bearer key with
+ *                   node:crypto SHA-256 and looks it up in a Map, @fastify/rate-limit in memory (per
+ *                   key), `GET /v1/me` answering the body the parent captured from the gateway
  *
- * Messages to the parent: `ready` (url, and the key for gateway targets), `unavailable` (reason, e.g.
- * Redis not reachable), `failed` (error), `cpu` (process.cpuUsage() on request). From the parent:
- * `body` (bare only: what to serve), `cpu`, `profile-start`/`profile-stop` (V8 CPU profile of the
+ * Messages to the parent: `ready` (url, and the key for gateway and Fastify targets), `unavailable` (reason, e.g.
+ * Redis not reachable), `failed` (error), `cpu` (process and main-thread CPU use, on request). From the parent:
+ * `body` (bare and Fastify: what to serve), `cpu`, `profile-start`/`profile-stop` (V8 CPU profile of the
  * measured rounds only, through `node:inspector`), `stop` (close and exit).
  */
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import rateLimit from '@fastify/rate-limit';
 import { type ServerType, serve } from '@hono/node-server';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
+import { generateApiKey } from '../packages/contract/src/index.js';
 import { loadConfig } from '../packages/gateway/src/config.js';
 import { createRedisRateLimiter, type RunningGateway, startGateway } from '../packages/gateway/src/node/index.js';
 import type { RateLimiter } from '../packages/gateway/src/rate-limit/types.js';
@@ -63,8 +70,45 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
+/**
+ * What a team would build by hand with Fastify: the API key hashed with node:crypto and looked up in a
+ * Map (no database, no cache expiry, no scopes), `@fastify/rate-limit` in memory keyed by the key's id,
+ * and the same JSON body serialised per request (no response schema, as the gateway has none either).
+ */
+async function startFastify(): Promise<{ url: string; key: string; close: () => Promise<void> }> {
+  const { body, contentType } = await nextMessage('body');
+  const payload = JSON.parse(body) as Record<string, unknown>;
+  if (!contentType.startsWith('application/json')) throw new Error(`unexpected content type ${contentType}`);
+  const key = generateApiKey('test');
+  const keys = new Map([[hash('sha256', key, 'hex'), { id: 'key_bench', accountId: 'acct_bench' }]]);
+  const app = Fastify({ logger: false });
+  app.decorateRequest('apiKey', null);
+  app.addHook('onRequest', (request, reply, done) => {
+    const header = request.headers.authorization;
+    const found = header?.startsWith('Bearer ') === true ? keys.get(hash('sha256', header.slice(7), 'hex')) : undefined;
+    if (!found) {
+      reply.code(401).send({ code: 'api_key_invalid', detail: 'No API key matches the one sent' });
+      return;
+    }
+    (request as unknown as { apiKey: typeof found }).apiKey = found;
+    done();
+  });
+  // Route-level hooks (this plugin's) run after the app-level one above, so the key is known here.
+  await app.register(rateLimit, {
+    max: BENCH_KEY_RATE_LIMIT.requests,
+    timeWindow: BENCH_KEY_RATE_LIMIT.windowSeconds * 1000,
+    keyGenerator: (request) => (request as unknown as { apiKey: { id: string } }).apiKey.id,
+  });
+  app.get('/v1/me', (_request, reply) => {
+    reply.send(payload);
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: address, key, close: () => app.close() };
+}
+
 async function startGatewayTarget(
   target: 'gateway-memory' | 'gateway-redis',
+  workers: string,
 ): Promise<{ url: string; key: string; close: () => Promise<void> } | undefined> {
   let limiter: RateLimiter | undefined;
   if (target === 'gateway-redis') {
@@ -79,7 +123,7 @@ async function startGatewayTarget(
     }
   }
   const running: RunningGateway = await startGateway(
-    loadConfig({ PORT: '0', LENDWIRE_DATA_DIR: ':memory:', LENDWIRE_LOG_LEVEL: 'warn' }),
+    loadConfig({ PORT: '0', LENDWIRE_DATA_DIR: ':memory:', LENDWIRE_LOG_LEVEL: 'warn', LENDWIRE_WORKERS: workers }),
     limiter ? { limiter } : {},
   );
   const platform = await running.services.accounts.ensurePlatform();
@@ -94,7 +138,10 @@ async function main(): Promise<void> {
   const target = process.argv[2] as Target;
   let profiler: Session | undefined;
   process.on('message', async (m: ParentMessage) => {
-    if (m.type === 'cpu') send({ type: 'cpu', ...process.cpuUsage() });
+    if (m.type === 'cpu') {
+      const main = process.threadCpuUsage();
+      send({ type: 'cpu', ...process.cpuUsage(), mainUser: main.user, mainSystem: main.system });
+    }
     if (m.type === 'profile-start') {
       profiler = new Session();
       profiler.connect();
@@ -113,8 +160,10 @@ async function main(): Promise<void> {
   });
   let started: { url: string; key?: string; close: () => Promise<void> } | undefined;
   if (target === 'bare') started = await startBare();
-  else if (target === 'gateway-memory' || target === 'gateway-redis') started = await startGatewayTarget(target);
-  else throw new Error(`unknown target ${target}`);
+  else if (target === 'fastify') started = await startFastify();
+  else if (target === 'gateway-memory' || target === 'gateway-redis') {
+    started = await startGatewayTarget(target, process.argv[3] ?? 'off');
+  } else throw new Error(`unknown target ${target}`);
   if (!started) {
     process.disconnect?.();
     return;

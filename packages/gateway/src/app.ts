@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Tier } from '@lendwire/contract';
 import { ServiceError, type Services, sha256Hex, type TenantScope } from '@lendwire/core/domain';
+import type { Context, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import { KeyCache } from './auth/key-cache.js';
 import { DEFAULT_TIERS, type TierLimit } from './config.js';
+import { FusingRouter } from './dispatch.js';
 import type { AppEnv, GatewayDeps } from './env.js';
 import { createJsonLogger, type Logger, loggableError } from './logger.js';
 import { authenticator, type ClientIpResolver, clientIpResolver } from './middleware/auth/index.js';
@@ -18,6 +20,7 @@ import { createMemoryRateLimiter } from './rate-limit/memory.js';
 import type { RateLimiter } from './rate-limit/types.js';
 import { routePolicies } from './routes/define.js';
 import { registerRoutes } from './routes/index.js';
+import { docsScriptOnce } from './routes/service/docs.js';
 import { UsageRecorder } from './usage.js';
 
 /** Options of {@link createGateway}; everything but `services` has a default. */
@@ -37,6 +40,12 @@ export interface GatewayOptions {
   hash?: (input: string) => string;
   /** Clock; default the services' clock. */
   now?: () => Date;
+  /**
+   * The same clock in epoch milliseconds, where that is cheaper to read than a Date (the hot path
+   * reads it several times per request); default `now().getTime()`. The Node entry passes `Date.now`
+   * when it runs on the real clock.
+   */
+  nowMs?: () => number;
   /** Key cache TTL in seconds (0-30, default 30). */
   keyCacheTtlSeconds?: number;
   /** Origins allowed by CORS (`*` for any). Default none. */
@@ -53,6 +62,15 @@ export interface GatewayOptions {
   runDueWork?: (scope: TenantScope, until: Date) => Promise<void>;
   /** Extra readiness checks for `/readyz`, by name. */
   readiness?: Record<string, () => Promise<void>>;
+  /**
+   * Loads the script of the `/docs` reference: the text of `@scalar/api-reference`'s single-file
+   * browser build (`dist/browser/standalone.js`, about 4.9 MB), which the gateway serves itself so
+   * the page needs no CDN. Called once, on the first request for it. The Node entry reads it from
+   * node_modules (`readDocsScript` of `@lendwire/gateway/node`); a Workers entry can import the file as
+   * a text module or fetch it from its static assets. Without it `/docs` is a plain page that links
+   * `/openapi.json`.
+   */
+  docsScript?: () => Promise<string>;
 }
 
 /** The gateway app and the handles its host needs. */
@@ -66,15 +84,17 @@ export type Gateway = OpenAPIHono<AppEnv> & { deps: GatewayDeps };
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createJsonLogger();
   const now = options.now ?? options.services.ctx.now;
+  const nowMs = options.nowMs ?? (() => now().getTime());
   const hash = options.hash ?? sha256Hex;
   const deps: GatewayDeps = {
     services: options.services,
     logger,
-    limiter: options.limiter ?? createMemoryRateLimiter({ now: () => now().getTime() }),
-    keyCache: new KeyCache((options.keyCacheTtlSeconds ?? 30) * 1000, () => now().getTime()),
+    limiter: options.limiter ?? createMemoryRateLimiter({ now: nowMs }),
+    keyCache: new KeyCache((options.keyCacheTtlSeconds ?? 30) * 1000, nowMs),
     usage: new UsageRecorder(options.services, logger, now),
     hash,
     now,
+    nowMs,
     tiers: { ...DEFAULT_TIERS, ...options.tiers },
     rateLimitFail: options.rateLimitFail ?? 'open',
     unauthenticatedLimit: options.unauthenticatedLimit ?? { requests: 60, windowSeconds: 60 },
@@ -82,35 +102,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     runDueWork: options.runDueWork,
     ping: options.ping ?? (async () => {}),
     metrics: { limiterFailures: 0 },
+    docsScript: options.docsScript ? docsScriptOnce(options.docsScript, hash) : undefined,
   };
 
+  // Each request's chain (the envelope, validators, the route) runs as one handler: see FusingRouter.
+  const router = new FusingRouter();
   const app = new OpenAPIHono<AppEnv>({
+    router,
     defaultHook: (result) => {
       if (!result.success) throw validationError(targetName(result.target), result.error.issues);
     },
   });
 
-  app.use(
-    '*',
-    envelope({
-      deps,
-      corsOrigins: options.corsOrigins ?? [],
-      allowHeaders: [
-        'Authorization',
-        'Content-Type',
-        'Idempotency-Key',
-        'Lendwire-Account',
-        'X-Request-Id',
-        'If-None-Match',
-      ],
-      // Per path: a preflight learns only the methods that path has.
-      allowMethods: (path) => [...allowedMethods(path), 'OPTIONS'],
-      exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Idempotent-Replayed', 'ETag'],
-      maxAge: 600,
-      // The request log line and usage count (middleware/request-log), written by the envelope.
-      logger,
-    }),
-  );
   const limitBody = bodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
     onError: () => {
@@ -120,46 +123,26 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     },
   });
-  // GET and HEAD requests carry no body (Fetch forbids one), and merely asking for it makes
-  // @hono/node-server build a full Request object.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  // Authentication, then rate limit, suspension and scopes, then idempotency (POST), in that order,
-  // as one layer: each middleware layer costs an async dispatch per request.
-  const authenticateRequest = authenticator(options.clientIp ?? clientIpResolver(), () => now().getTime());
+  // Authentication, then rate limit, suspension and scopes, then idempotency (POST), in that order.
+  const authenticateRequest = authenticator(options.clientIp ?? clientIpResolver(), nowMs);
   // Handlers registered with `app.use` are middleware, not routes: the policy lookup skips them.
   const middleware = new Set<unknown>();
   const idempotent = idempotency(middleware);
-  app.use('/v1/*', async (c, next) => {
-    await authenticateRequest(c);
-    await authorizeRequest(c, middleware);
-    await guardInput(c);
-    return idempotent(c, next);
-  });
-  for (const route of app.routes) middleware.add(route.handler);
-
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'lw_test_… / lw_live_…',
-    description:
-      'API key in `Authorization: Bearer <key>`. Each operation lists the scopes it needs; `*` grants all of the account’s scopes and `x:write` implies `x:read`.',
-  });
-  registerRoutes(app);
-
-  app.notFound((c) => {
-    const allowed = allowedMethods(c.req.path);
-    if (allowed.length > 0) {
-      throw new ApiError(
-        'method_not_allowed',
-        `${c.req.method} is not supported on ${c.req.path}; use ${allowed.join(', ')}`,
-        {
-          headers: { Allow: allowed.join(', ') },
-        },
-      );
-    }
-    throw new ApiError('route_not_found', `No route ${c.req.method} ${c.req.path}; see /openapi.json`);
-  });
-  app.onError((error, c) => {
+  // Each step answers synchronously when it can (a cached key, the in-process limiter, a GET): an
+  // await of nothing would still cost a turn of the microtask queue.
+  const protect = (c: Context<AppEnv>, next: Next) => {
+    const authenticating = authenticateRequest(c);
+    return authenticating ? authenticating.then(() => authorize(c, next)) : authorize(c, next);
+  };
+  const authorize = (c: Context<AppEnv>, next: Next) => {
+    const authorizing = authorizeRequest(c, middleware);
+    return authorizing ? authorizing.then(() => guard(c, next)) : guard(c, next);
+  };
+  const guard = (c: Context<AppEnv>, next: Next) => {
+    const guarding = guardInput(c);
+    return guarding ? guarding.then(() => idempotent(c, next)) : idempotent(c, next);
+  };
+  const handleError = (error: Error, c: Context<AppEnv>): Response => {
     if (error instanceof ApiError) return problemResponse(c, error);
     if (error instanceof ServiceError) {
       return problemResponse(c, new ApiError(error.code, error.message, error.errors ? { errors: error.errors } : {}));
@@ -193,7 +176,69 @@ export function createGateway(options: GatewayOptions): Gateway {
         `Something went wrong on our side. Quote request id ${c.get('requestId')} to support.`,
       ),
     );
+  };
+
+  // One middleware layer for everything that runs before the route (each `app.use` layer costs an
+  // async dispatch per request): the envelope, and inside it the body limit and, on /v1, the checks.
+  app.use(
+    '*',
+    envelope({
+      deps,
+      corsOrigins: options.corsOrigins ?? [],
+      allowHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'Lendwire-Account',
+        'X-Request-Id',
+        'If-None-Match',
+      ],
+      // Per path: a preflight learns only the methods that path has.
+      allowMethods: (path) => [...allowedMethods(path), 'OPTIONS'],
+      exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Idempotent-Replayed', 'ETag'],
+      maxAge: 600,
+      // The request log line and usage count (middleware/request-log), written by the envelope.
+      logger,
+      onError: handleError,
+      inner: (c, next) => {
+        const path = c.req.path;
+        // What `app.use('/v1/*')` matches: /v1 and everything under it.
+        const v1 = path.startsWith('/v1/') || path === '/v1';
+        const method = c.req.method;
+        // GET and HEAD requests carry no body (Fetch forbids one), and merely asking for it makes
+        // @hono/node-server build a full Request object.
+        if (method === 'GET' || method === 'HEAD') return v1 ? protect(c, next) : next();
+        // bodyLimit returns what its `next` returns, so an idempotent replay still comes back here.
+        return limitBody(c, v1 ? ((() => protect(c, next)) as Next) : next);
+      },
+    }),
+  );
+  for (const route of app.routes) middleware.add(route.handler);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'lw_test_… / lw_live_…',
+    description:
+      'API key in `Authorization: Bearer <key>`. Each operation lists the scopes it needs; `*` grants all of the account’s scopes and `x:write` implies `x:read`.',
   });
+  registerRoutes(app);
+
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      throw new ApiError(
+        'method_not_allowed',
+        `${c.req.method} is not supported on ${c.req.path}; use ${allowed.join(', ')}`,
+        {
+          headers: { Allow: allowed.join(', ') },
+        },
+      );
+    }
+    throw new ApiError('route_not_found', `No route ${c.req.method} ${c.req.path}; see /openapi.json`);
+  });
+  app.onError(handleError);
+  router.onError = (error, c) => handleError(error, c as Context<AppEnv>);
 
   return Object.assign(app, { deps });
 }

@@ -6,6 +6,7 @@ import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createJsonLogger } from './logger.js';
 import { nodeSha256Hex, type RootKeyResult, startGateway } from './node/index.js';
+import { migrate } from './node/migrate.js';
 import { formatWebhookStatus, webhookStatus } from './node/webhooks.js';
 import { startWorker } from './node/worker-process.js';
 import { openApiDocument } from './routes/service/openapi.js';
@@ -14,7 +15,7 @@ const USAGE = `Usage: lendwire <command>
 
 Commands:
   start                                   Serve the gateway (PORT, HOST, DATABASE_URL, ...)
-  migrate                                 Apply database migrations and exit
+  migrate                                 Apply migrations, create the job queues, register LENDWIRE_ROOT_KEY (when set), and exit
   keys generate [--live]                  Print a fresh well-formed key (e.g. for LENDWIRE_ROOT_KEY)
   keys create --account <acct_…> --scopes <a,b> [--name <n>] [--live]
                                           Create an API key for an account and print its secret once
@@ -74,9 +75,9 @@ async function main(argv: string[]) {
 
   const config = loadConfig(process.env);
   if (command === 'migrate') {
-    const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.LENDWIRE_DATA_DIR });
-    await db.close();
-    process.stdout.write(`Migrations applied (${db.kind}).\n`);
+    const result = await migrate(config, { logger: createJsonLogger({ level: config.LENDWIRE_LOG_LEVEL }) });
+    process.stdout.write(`Migrations applied and job queues ready (${result.store}).\n`);
+    if (result.rootKeyId) process.stdout.write(`Root key registered: ${result.rootKeyId} (from LENDWIRE_ROOT_KEY).\n`);
     return;
   }
   if (command === 'worker') {

@@ -33,9 +33,10 @@ async function nodeBuiltinImports(entry: string): Promise<string[]> {
     bundle: true,
     write: false,
     format: 'esm',
-    platform: 'neutral',
+    // Wrangler's defaults: platform `browser` (so package.json `browser` maps apply, e.g. liquidjs's
+    // browser build) with the Workers conditions.
+    platform: 'browser',
     conditions: ['workerd', 'worker', 'browser', '@lendwire/source'],
-    mainFields: ['module', 'main'],
     logLevel: 'silent',
     plugins: [recordBuiltins],
   });
@@ -44,7 +45,7 @@ async function nodeBuiltinImports(entry: string): Promise<string[]> {
   return [...new Set(found)].sort();
 }
 
-describe('edge bundle (Workers: workerd conditions, neutral platform)', () => {
+describe('edge bundle (Workers: workerd conditions, browser platform as wrangler bundles)', () => {
   it.each(['./app.ts', './index.ts'])('%s pulls in no Node built-in module', async (entry) => {
     const imports = await nodeBuiltinImports(entry);
     expect(imports, `Node built-ins reached from ${entry}:\n  ${imports.join('\n  ')}`).toEqual([]);

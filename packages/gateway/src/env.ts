@@ -5,6 +5,7 @@ import type { TierLimit } from './config.js';
 import type { Logger } from './logger.js';
 import type { RateLimiter } from './rate-limit/types.js';
 import type { RoutePolicy } from './routes/define.js';
+import type { DocsScript } from './routes/service/docs.js';
 import type { UsageRecorder } from './usage.js';
 
 /** Who is calling, established by the auth middleware. */
@@ -23,8 +24,8 @@ export interface AuthContext {
   tenant: TenantScope;
   /** Effective scopes (`*` expanded). */
   scopes: Set<Scope>;
-  /** The rate limit that applies to this key. */
-  policy: { name: Tier | 'key'; limit: TierLimit; identifier: string };
+  /** The rate limit that applies to this key, and its `RateLimit-Policy` header. */
+  policy: { name: Tier | 'key'; limit: TierLimit; identifier: string; header: string };
 }
 
 /** Services and settings every handler reaches through the context (never globals). */
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   usage: UsageRecorder;
   hash: (input: string) => string;
   now: () => Date;
+  /** `now` in epoch milliseconds, for the hot path (no Date allocated). */
+  nowMs: () => number;
   tiers: Record<Tier, TierLimit>;
   rateLimitFail: 'open' | 'closed';
   /** Budget per client IP for requests that fail authentication. */
@@ -47,6 +50,8 @@ export interface GatewayDeps {
   runDueWork: ((scope: TenantScope, until: Date) => Promise<void>) | undefined;
   /** Counters exposed on `/readyz`. */
   metrics: { limiterFailures: number };
+  /** The `/docs` page's script, loaded on first use (see `GatewayOptions.docsScript`); none without it. */
+  docsScript: (() => Promise<DocsScript>) | undefined;
 }
 
 /** The Hono environment of the gateway app. */

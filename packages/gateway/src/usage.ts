@@ -8,6 +8,8 @@ import { type Logger, loggableError } from './logger.js';
  */
 export class UsageRecorder {
   private pending = new Map<string, UsageIncrement>();
+  /** The increments of `pending` for the current day, by key id: no id string built per request. */
+  private today = new Map<string, UsageIncrement>();
   private lastFlush: number;
   private flushing: Promise<void> | null = null;
   private dayStart = Number.NaN;
@@ -30,20 +32,25 @@ export class UsageRecorder {
     if (!(t >= this.dayStart && t < this.dayStart + 86_400_000)) {
       this.dayStart = t - (t % 86_400_000);
       this.day = at.toISOString().slice(0, 10);
+      this.today = new Map();
     }
-    const day = this.day;
-    const id = `${keyId}|${day}`;
-    let inc = this.pending.get(id);
+    let inc = this.today.get(keyId);
     if (!inc) {
-      inc = { keyId, day, requests: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, lastUsedAt: at };
-      this.pending.set(id, inc);
+      const day = this.day;
+      const id = `${keyId}|${day}`;
+      inc = this.pending.get(id);
+      if (!inc) {
+        inc = { keyId, day, requests: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, lastUsedAt: at };
+        this.pending.set(id, inc);
+      }
+      this.today.set(keyId, inc);
     }
     inc.requests++;
     if (status >= 500) inc.serverErrors++;
     else if (status >= 400) inc.clientErrors++;
     if (status === 429) inc.rateLimited++;
     inc.lastUsedAt = at;
-    if (at.getTime() - this.lastFlush >= this.flushEveryMs && !this.flushing) return this.flush();
+    if (t - this.lastFlush >= this.flushEveryMs && !this.flushing) return this.flush();
     return undefined;
   }
 
@@ -53,6 +60,7 @@ export class UsageRecorder {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    this.today = new Map();
     this.lastFlush = this.now().getTime();
     this.flushing = this.services.apiKeys
       .recordUsage(batch)

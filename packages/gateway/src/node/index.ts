@@ -1,8 +1,19 @@
 import { hash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+  ServerResponse,
+} from 'node:http';
+import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { generateApiKey, parseApiKey } from '@lendwire/contract';
 import {
@@ -27,6 +38,7 @@ import { createRedisRateLimiter } from './redis-adapter.js';
 import { startWebhookDispatcher, webhookReadiness, webhookSettings } from './webhooks.js';
 import { createMoneyJobs, type MoneyJobsOptions } from './workers.js';
 
+export { type MigrateResult, migrate } from './migrate.js';
 export { createRedisRateLimiter, createRedisTcpAdapter } from './redis-adapter.js';
 
 /**
@@ -34,6 +46,16 @@ export { createRedisRateLimiter, createRedisTcpAdapter } from './redis-adapter.j
  * and for a key or a small body 1.4-2.7× faster than `createHash().update().digest()` (no Hash object).
  */
 export const nodeSha256Hex = (input: string): string => hash('sha256', input, 'hex');
+
+/**
+ * The `/docs` page's script (`GatewayOptions.docsScript`): `@scalar/api-reference`'s single-file
+ * browser build, read from the installed package so the reference works without internet access.
+ */
+export function readDocsScript(): Promise<string> {
+  // The package exports no subpath for its browser build: find it beside the main entry (`dist/`).
+  const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
+  return readFile(join(dirname(entry), 'browser', 'standalone.js'), 'utf8');
+}
 
 /** The rate limiter the configuration asks for: Redis (TCP), Upstash (REST) or in-process. */
 export function createLimiterFromConfig(config: Config, now: () => number = Date.now): RateLimiter {
@@ -101,8 +123,8 @@ interface BodyDrain {
 }
 
 /**
- * Node's response class for the gateway's server: it makes answers sent before the request body was read
- * reach the client.
+ * Node's server for the gateway: its responses to requests that may carry a body make answers sent
+ * before that body was read reach the client.
  *
  * The app answers a body over the limit with a 413 as soon as it knows (from Content-Length, or once the
  * limit is passed), and a bad key with a 401, without reading the rest of the body. Left alone, Node keeps
@@ -117,18 +139,33 @@ interface BodyDrain {
  * finishes writing and reads the answer, then closes the socket. (`req.complete` alone cannot tell: Node
  * runs the app's promise jobs between the last chunk of a body and marking the request complete.)
  */
-function gatewayServerResponse(drain: BodyDrain): typeof ServerResponse {
+function createGatewayServer(drain: BodyDrain) {
   type HeadersArg = OutgoingHttpHeaders | OutgoingHttpHeader[];
-  // Node's type wants a class generic in its request type; this one only ever sees IncomingMessage.
-  return class GatewayServerResponse extends ServerResponse<IncomingMessage> {
-    override writeHead(statusCode: number, reason?: string | HeadersArg, headers?: HeadersArg): this {
-      const req = this.req;
-      // GET and HEAD carry no body: the hot path pays these two comparisons.
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !req.readableEnded) dropUnreadBody(this, drain);
-      // Node takes (status, headers) and (status, reason, headers) alike: a string reason tells them apart.
-      return super.writeHead(statusCode, reason as string, headers);
-    }
-  } as typeof ServerResponse;
+  const writeHead = ServerResponse.prototype.writeHead;
+  // Node takes (status, headers) and (status, reason, headers) alike: a string reason tells them apart.
+  function writeHeadDroppingBody(
+    this: ServerResponse<IncomingMessage>,
+    statusCode: number,
+    reason?: string | HeadersArg,
+    headers?: HeadersArg,
+  ) {
+    if (!this.req.readableEnded) dropUnreadBody(this, drain);
+    return (writeHead as (...args: unknown[]) => ServerResponse<IncomingMessage>).call(
+      this,
+      statusCode,
+      reason,
+      headers,
+    );
+  }
+  // @hono/node-server calls it as `createServer(serverOptions, listener)`; its type is Node's overloads.
+  const create = (options: ServerOptions, listener: RequestListener): Server =>
+    createServer(options, (req, res) => {
+      // GET and HEAD carry no body: the hot path pays these two comparisons (and Node's own response
+      // class, rather than a subclass, is built for them).
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.writeHead = writeHeadDroppingBody as typeof res.writeHead;
+      return listener(req, res);
+    });
+  return create as typeof createServer;
 }
 
 function dropUnreadBody(res: ServerResponse<IncomingMessage>, drain: BodyDrain): void {
@@ -300,7 +337,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const webhooks = config.LENDWIRE_WORKERS === 'off' ? undefined : startWebhookDispatcher(services, config, logger);
   // So do notifications: events become notifications here, and their e-mail/SMS jobs run on the workers.
   notifications?.start();
-  const limiter = options.limiter ?? createLimiterFromConfig(config, () => now().getTime());
+  const limiter = options.limiter ?? createLimiterFromConfig(config, options.now ? () => now().getTime() : Date.now);
   const app = createGateway({
     services,
     ping: db.ping,
@@ -310,11 +347,14 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     tiers: tierLimits(config),
     hash: nodeSha256Hex,
     now,
+    // The real clock is cheaper to read as a number; an injected one is read through `now`.
+    ...(options.now ? {} : { nowMs: Date.now }),
     keyCacheTtlSeconds: config.LENDWIRE_KEY_CACHE_TTL,
     corsOrigins: config.LENDWIRE_CORS_ORIGINS,
     bodyLimit: config.LENDWIRE_BODY_LIMIT,
     clientIp: clientIpResolver(config.LENDWIRE_CLIENT_IP_HEADER),
     runDueWork: (scope, until) => jobs.runDue(scope, until),
+    docsScript: readDocsScript,
     // The job queue answers (its tables are reachable); workers run here unless LENDWIRE_WORKERS=off.
     readiness: {
       jobs: async () => {
@@ -336,7 +376,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         fetch: app.fetch,
         port: config.PORT,
         hostname: config.HOST,
-        serverOptions: { ServerResponse: gatewayServerResponse(drain) },
+        createServer: createGatewayServer(drain),
       },
       (info) => resolve({ server: s, port: info.port }),
     );

@@ -80,6 +80,26 @@ describe('memory rate limiter', () => {
     expect(await limiter.limit(req('key_0', 1, 5, 3600))).toMatchObject({ allowed: true, remaining: 4 });
   });
 
+  it('answers tryLimit synchronously, counting as limit does', async () => {
+    const limiter = createMemoryRateLimiter({ now: clock().now });
+    expect(limiter.tryLimit?.(req('a', 2))).toMatchObject({ allowed: true, remaining: 3 });
+    expect(await limiter.limit(req('a', 2))).toMatchObject({ allowed: true, remaining: 1 });
+    expect(limiter.tryLimit?.(req('a', 2))).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
+  it('sweeps the expired rule of an identifier and keeps its live one', async () => {
+    const c = clock();
+    const limiter = createMemoryRateLimiter({ now: c.now });
+    await limiter.limit(req('a', 1, 5, 1));
+    await limiter.limit(req('a', 2, 5, 3600));
+    expect(limiter.size).toBe(2);
+    c.advance(2000);
+    for (let i = 0; i < 1024; i++) await limiter.limit(req('steady', 1, 1_000_000, 3600));
+    expect(limiter.size).toBe(2);
+    expect(await limiter.limit(req('a', 1, 5, 3600))).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await limiter.limit(req('a', 1, 5, 1))).toMatchObject({ allowed: true, remaining: 4 });
+  });
+
   it('sweeps expired windows so memory stays bounded', async () => {
     const c = clock();
     const limiter = createMemoryRateLimiter({ now: c.now });

@@ -14,9 +14,13 @@ export interface MemoryRateLimiter extends RateLimiter {
 }
 
 interface Window {
+  limit: number;
+  windowSeconds: number;
   /** Epoch ms at which this window ends; the counter is dead from then on. */
   endsAt: number;
   used: number;
+  /** The next rule on the same identifier (a per-minute and a per-day limit, say), if any. */
+  next: Window | undefined;
 }
 
 /** Sweeping costs one pass over the map, so it waits for at least this many calls (and for the map's size). */
@@ -33,15 +37,32 @@ const SWEEP_MIN_INTERVAL_MS = 1000;
  */
 export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): MemoryRateLimiter {
   const now = options.now ?? Date.now;
+  // By identifier: the windows of its rules, chained. Limit and window size tell rules apart, so two
+  // rules on one identifier (per minute, per day) keep separate budgets, and no key string is built
+  // per check (the identifier is the same string object request after request).
   const windows = new Map<string, Window>();
+  let held = 0;
   // Expired windows are dropped lazily from the request path: a timer would need `unref()` (Node-only)
   // to keep from holding the process open, and Workers do not allow timers outside a request anyway.
   let callsSinceSweep = 0;
   let lastSweep = now();
 
   function sweep(t: number): void {
-    for (const [key, w] of windows) {
-      if (w.endsAt <= t) windows.delete(key);
+    for (const [identifier, first] of windows) {
+      let head: Window | undefined;
+      let tail: Window | undefined;
+      for (let w: Window | undefined = first; w !== undefined; w = w.next) {
+        if (w.endsAt <= t) {
+          held--;
+          continue;
+        }
+        if (tail) tail.next = w;
+        else head = w;
+        tail = w;
+      }
+      if (tail) tail.next = undefined;
+      if (head === undefined) windows.delete(identifier);
+      else if (head !== first) windows.set(identifier, head);
     }
     callsSinceSweep = 0;
     lastSweep = t;
@@ -49,22 +70,18 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
 
   function check({ identifier, limit, windowSeconds, cost }: RateLimitRequest): RateLimitResult {
     const t = now();
-    if (
-      ++callsSinceSweep >= SWEEP_MIN_CALLS &&
-      callsSinceSweep >= windows.size &&
-      t - lastSweep >= SWEEP_MIN_INTERVAL_MS
-    ) {
+    if (++callsSinceSweep >= SWEEP_MIN_CALLS && callsSinceSweep >= held && t - lastSweep >= SWEEP_MIN_INTERVAL_MS) {
       sweep(t);
     }
     const windowMs = windowSeconds * 1000;
     const endsAt = (Math.floor(t / windowMs) + 1) * windowMs;
-    // Limit and window are part of the key so two rules on one identifier (per minute, per day) keep
-    // separate budgets. The numbers come last and contain no `|`, so the key stays unambiguous.
-    const key = identifier + '|' + limit + '|' + windowSeconds;
-    let w = windows.get(key);
+    const first = windows.get(identifier);
+    let w = first;
+    while (w !== undefined && (w.limit !== limit || w.windowSeconds !== windowSeconds)) w = w.next;
     if (w === undefined) {
-      w = { endsAt, used: 0 };
-      windows.set(key, w);
+      w = { limit, windowSeconds, endsAt, used: 0, next: first };
+      windows.set(identifier, w);
+      held++;
     } else if (w.endsAt !== endsAt) {
       w.endsAt = endsAt;
       w.used = 0;
@@ -78,12 +95,14 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   return {
     kind: 'memory',
     get size() {
-      return windows.size;
+      return held;
     },
     limit: (request) => Promise.resolve(check(request)),
+    tryLimit: check,
     ping: () => Promise.resolve(),
     close: () => {
       windows.clear();
+      held = 0;
       return Promise.resolve();
     },
   };

@@ -25,6 +25,13 @@ export interface RateLimiter {
   readonly kind: string;
   /** Checks and counts one request. Rejects (throws) when the backend cannot be reached. */
   limit(request: RateLimitRequest): Promise<RateLimitResult>;
+  /**
+   * Optional: the same check, answered synchronously when the limiter can answer without waiting
+   * (the in-process limiter always; a remote one when its local cache already knows the request is
+   * refused), else `undefined`, and the caller uses {@link limit}. Spares the gateway a turn of the
+   * event loop per request.
+   */
+  tryLimit?(request: RateLimitRequest): RateLimitResult | undefined;
   /** Checks the backend answers; used by `/readyz`. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -23,6 +23,15 @@ export interface UpstashRateLimiterOptions {
   prefix?: string;
   /** Per call, after which the call rejects with {@link RateLimitTimeoutError}. Default 1000 ms. */
   timeoutMs?: number;
+  /**
+   * The client already rejects every command that takes longer than `timeoutMs` with a
+   * {@link RateLimitTimeoutError} (the TCP adapter does, through ioredis's command timeout): the limiter
+   * then sets no timer of its own per call. A check is one command; a refused check of cost > 1 is two
+   * (the refund), so it may take up to twice `timeoutMs`.
+   */
+  clientTimeouts?: boolean;
+  /** Identifiers whose refusal is remembered until their window ends (see below). Default 10,000. */
+  maxBlocked?: number;
 }
 
 /** Thrown when the backend did not answer in time, so the gateway can fail open or closed as configured. */
@@ -52,50 +61,104 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, operation: strin
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** One rule (limit per window): its `Ratelimit`, and what this instance knows is refused until when. */
+interface Rule {
+  ratelimit: Ratelimit;
+  /** By identifier: the window end, and the smallest cost refused in that window. */
+  blocked: Map<string, { until: number; cost: number }>;
+}
+
 /**
  * Creates a limiter on Redis through `@upstash/ratelimit`'s `fixedWindow`, which counts atomically in one
  * Lua script, so every gateway instance sharing the Redis sees the same budget.
  *
- * The library's own timeout and ephemeral cache are off: its timeout resolves as *allowed*, which would hide
- * an outage from the gateway's fail-open/fail-closed policy, and its cache would serve per-instance answers.
- *
+ * The library's own timeout is off: it resolves as *allowed*, which would hide an outage from the gateway's
+ * fail-open/fail-closed policy. Its ephemeral cache is off too, replaced by this one, which knows costs:
  * Upstash's script counts refused requests too; to keep the semantics of the in-memory limiter (a refused
  * request takes nothing), a refused request with `cost` > 1 is refunded with a negative rate. Refused
  * requests of cost 1 need no refund: the window was already full, and stays full either way.
+ *
+ * So within a fixed window what a key has used never goes down: once Redis refuses a request of cost c,
+ * every request of cost ≥ c is refused until the window ends, whichever instance asks. This instance
+ * remembers that and answers such requests itself, synchronously (`tryLimit`), without a round trip: a
+ * client hammering past its limit costs Redis nothing more (as `@upstash/ratelimit`'s ephemeral cache,
+ * which blocks every cost). At most `maxBlocked` identifiers per rule are remembered.
  */
 export function createUpstashRateLimiter(options: UpstashRateLimiterOptions): RateLimiter {
   const { redis, kind } = options;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const limiters = new Map<string, Ratelimit>();
+  const maxBlocked = options.maxBlocked ?? 10_000;
+  // By limit, then window size: numbers as keys, no string built per check.
+  const rules = new Map<number, Map<number, Rule>>();
 
-  function limiterFor(limit: number, windowSeconds: number): Ratelimit {
-    const key = limit + ':' + windowSeconds;
-    let limiter = limiters.get(key);
-    if (limiter === undefined) {
-      limiter = new Ratelimit({
-        // Only the four methods of RateLimitRedis are used at runtime (see its comment); the library's
-        // declared type is the whole client.
-        redis: redis as unknown as RatelimitRedis,
-        limiter: Ratelimit.fixedWindow(limit, `${windowSeconds} s`),
-        // Limit and window in the prefix give each rule its own counter, as in the in-memory limiter.
-        prefix: `${prefix}:${limit}:${windowSeconds}`,
-        analytics: false,
-        ephemeralCache: false,
-        timeout: 0,
-        enableTelemetry: false,
-      });
-      limiters.set(key, limiter);
+  function ruleFor(limit: number, windowSeconds: number): Rule {
+    let byWindow = rules.get(limit);
+    if (byWindow === undefined) {
+      byWindow = new Map();
+      rules.set(limit, byWindow);
     }
-    return limiter;
+    let rule = byWindow.get(windowSeconds);
+    if (rule === undefined) {
+      rule = {
+        ratelimit: new Ratelimit({
+          // Only the four methods of RateLimitRedis are used at runtime (see its comment); the library's
+          // declared type is the whole client.
+          redis: redis as unknown as RatelimitRedis,
+          limiter: Ratelimit.fixedWindow(limit, `${windowSeconds} s`),
+          // Limit and window in the prefix give each rule its own counter, as in the in-memory limiter.
+          prefix: `${prefix}:${limit}:${windowSeconds}`,
+          analytics: false,
+          ephemeralCache: false,
+          timeout: 0,
+          enableTelemetry: false,
+        }),
+        blocked: new Map(),
+      };
+      byWindow.set(windowSeconds, rule);
+    }
+    return rule;
+  }
+
+  /** The refusal this instance already knows of, if any. */
+  function knownRefusal(request: RateLimitRequest): RateLimitResult | undefined {
+    const blocked = rules.get(request.limit)?.get(request.windowSeconds)?.blocked;
+    const known = blocked?.get(request.identifier);
+    if (known === undefined) return undefined;
+    const now = Date.now();
+    if (now >= known.until) {
+      blocked!.delete(request.identifier);
+      return undefined;
+    }
+    if (request.cost < known.cost) return undefined;
+    return { allowed: false, limit: request.limit, remaining: 0, resetSeconds: Math.ceil((known.until - now) / 1000) };
+  }
+
+  function remember(rule: Rule, identifier: string, until: number, cost: number): void {
+    const { blocked } = rule;
+    const known = blocked.get(identifier);
+    if (known !== undefined && known.until === until) {
+      known.cost = Math.min(known.cost, cost);
+      return;
+    }
+    if (blocked.size >= maxBlocked) {
+      const now = Date.now();
+      for (const [id, b] of blocked) if (b.until <= now) blocked.delete(id);
+      // Still full of live refusals: forget the oldest (it then costs one more round trip).
+      if (blocked.size >= maxBlocked) blocked.delete(blocked.keys().next().value as string);
+    }
+    blocked.set(identifier, { until, cost });
   }
 
   async function check(request: RateLimitRequest): Promise<RateLimitResult> {
-    const limiter = limiterFor(request.limit, request.windowSeconds);
-    const res = await limiter.limit(request.identifier, { rate: request.cost });
-    if (!res.success && request.cost > 1 && Date.now() + REFUND_MARGIN_MS < res.reset) {
-      // The refusal stands whatever happens to the refund; a failed one only leaves the window fuller.
-      await limiter.limit(request.identifier, { rate: -request.cost }).catch(() => undefined);
+    const rule = ruleFor(request.limit, request.windowSeconds);
+    const res = await rule.ratelimit.limit(request.identifier, { rate: request.cost });
+    if (!res.success) {
+      remember(rule, request.identifier, res.reset, request.cost);
+      if (request.cost > 1 && Date.now() + REFUND_MARGIN_MS < res.reset) {
+        // The refusal stands whatever happens to the refund; a failed one only leaves the window fuller.
+        await rule.ratelimit.limit(request.identifier, { rate: -request.cost }).catch(() => undefined);
+      }
     }
     return {
       allowed: res.success,
@@ -105,14 +168,22 @@ export function createUpstashRateLimiter(options: UpstashRateLimiterOptions): Ra
     };
   }
 
+  const limit = options.clientTimeouts
+    ? check
+    : (request: RateLimitRequest) => withTimeout(check(request), timeoutMs, 'limit');
   return {
     kind,
-    limit: (request) => withTimeout(check(request), timeoutMs, 'limit'),
+    limit: (request) => {
+      const known = knownRefusal(request);
+      return known ? Promise.resolve(known) : limit(request);
+    },
+    tryLimit: knownRefusal,
     ping: async () => {
-      await withTimeout(redis.get(PING_KEY), timeoutMs, 'ping');
+      const answer = redis.get(PING_KEY);
+      await (options.clientTimeouts ? answer : withTimeout(answer, timeoutMs, 'ping'));
     },
     close: async () => {
-      limiters.clear();
+      rules.clear();
     },
   };
 }

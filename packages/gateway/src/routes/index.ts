@@ -58,6 +58,7 @@ import * as notificationsReadAll from './notifications/v1_notifications_readAll.
 import * as notificationTemplatesGet from './notifications/v1_notificationTemplates_get.js';
 import * as notificationTemplatesPreview from './notifications/v1_notificationTemplates_preview.js';
 import * as notificationTemplatesUpdate from './notifications/v1_notificationTemplates_update.js';
+import { registerDocs } from './service/docs.js';
 import { registerHealth } from './service/health.js';
 import { registerOpenApi } from './service/openapi.js';
 import * as testHelpersClockAdvance from './test-helpers/v1_testHelpers_clockAdvance.js';
@@ -84,6 +85,7 @@ import * as withdrawalsList from './withdrawals/v1_withdrawals_list.js';
 export function registerRoutes(app: OpenAPIHono<AppEnv>) {
   registerHealth(app);
   registerOpenApi(app);
+  registerDocs(app);
   app.openapi(meGet.route, meGet.handler);
   app.openapi(accountsCreate.route, accountsCreate.handler);
   app.openapi(accountsList.route, accountsList.handler);

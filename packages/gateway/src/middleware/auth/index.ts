@@ -1,7 +1,7 @@
 import { type Account, expandScopes, isId, parseApiKey, type Scope } from '@lendwire/contract';
 import type { KeyAuthRecord } from '@lendwire/core';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../env.js';
+import type { AppEnv, AuthContext, GatewayDeps } from '../../env.js';
 import { ipAllowed, parseIp } from '../../ip/cidr.js';
 import { ApiError } from '../../problem.js';
 import { requestHeader } from '../../request-headers.js';
@@ -66,11 +66,6 @@ async function findAccount(c: Context<AppEnv>, id: string): Promise<Account | nu
   return account;
 }
 
-/** The bearer token of a request that has passed {@link verifyKey}. */
-function presentedKey(c: Context<AppEnv>): string {
-  return (/^Bearer\s+(\S+)/i.exec(requestHeader(c, 'authorization') ?? '')?.[1] ?? '') as string;
-}
-
 /** How many `Authorization` header lines the request has (Node keeps only the first in `headers`). */
 function authorizationLines(c: Context<AppEnv>, header: string): number {
   // Web Headers join repeated lines with ", "; no key holds a comma, so one means two credentials.
@@ -85,8 +80,11 @@ function authorizationLines(c: Context<AppEnv>, header: string): number {
   return lines;
 }
 
-/** Checks the Authorization header and returns the key's record, or throws a 401 problem. */
-async function verifyKey(c: Context<AppEnv>, guard: LookupGuard): Promise<KeyAuthRecord> {
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const INVALID_TOKEN = { headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' } };
+
+/** The key of the Authorization header, or throws the 400/401 problem for a missing or malformed one. */
+function presentedKey(c: Context<AppEnv>): string {
   const header = requestHeader(c, 'authorization');
   if (header && authorizationLines(c, header) > 1) {
     // Proxies disagree on which of several wins; refuse rather than pick one.
@@ -97,39 +95,55 @@ async function verifyKey(c: Context<AppEnv>, guard: LookupGuard): Promise<KeyAut
       headers: { 'WWW-Authenticate': 'Bearer realm="lendwire"' },
     });
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // The common shape, `Bearer <printable ASCII>`, without a regular expression; anything else
+  // (other case, more spaces, tabs, trailing space, …) takes the expression's full rules.
+  if (header.startsWith('Bearer ') && isToken(header, 7)) return header.slice(7);
+  const match = BEARER.exec(header);
   if (!match) {
-    throw new ApiError('api_key_malformed', 'The Authorization header must be `Bearer <key>`', {
-      headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
-    });
+    throw new ApiError('api_key_malformed', 'The Authorization header must be `Bearer <key>`', INVALID_TOKEN);
   }
-  const key = match[1] as string;
-  const parsed = parseApiKey(key);
-  if (!parsed.ok) {
-    throw new ApiError('api_key_malformed', `The API key ${REASONS[parsed.reason]}`, {
-      headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' },
-    });
+  return match[1] as string;
+}
+
+/** True when `text` from `start` on is one or more characters from `!` to `~` (no space of any kind). */
+function isToken(text: string, start: number): boolean {
+  if (text.length <= start) return false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 0x21 || ch > 0x7e) return false;
   }
-  const deps = c.get('deps');
-  const record = await lookup(c, deps.hash(key), guard);
-  const unauthorized = { headers: { 'WWW-Authenticate': 'Bearer realm="lendwire", error="invalid_token"' } };
-  if (!record) throw new ApiError('api_key_invalid', 'No API key matches the one sent', unauthorized);
-  if (record.revoked) throw new ApiError('api_key_revoked', 'This API key has been revoked', unauthorized);
-  const now = deps.now().getTime();
+  return true;
+}
+
+/** Throws the 401 of a key that was found but may no longer be used: revoked, expired, rotated out. */
+function checkUsable(record: KeyAuthRecord, now: number): void {
+  if (record.revoked) throw new ApiError('api_key_revoked', 'This API key has been revoked', INVALID_TOKEN);
   if (record.keyExpiresAt !== null && now >= record.keyExpiresAt) {
     throw new ApiError(
       'api_key_expired',
       `This API key expired at ${new Date(record.keyExpiresAt).toISOString()}`,
-      unauthorized,
+      INVALID_TOKEN,
     );
   }
   if (record.secretExpiresAt !== null && now >= record.secretExpiresAt) {
     throw new ApiError(
       'api_key_expired',
       `This secret was rotated out; its grace period ended at ${new Date(record.secretExpiresAt).toISOString()}. Use the new secret.`,
-      unauthorized,
+      INVALID_TOKEN,
     );
   }
+}
+
+/** Checks the Authorization header and returns the key's record, or throws a 401 problem. */
+async function verifyKey(c: Context<AppEnv>, key: string, guard: LookupGuard): Promise<KeyAuthRecord> {
+  const parsed = parseApiKey(key);
+  if (!parsed.ok) {
+    throw new ApiError('api_key_malformed', `The API key ${REASONS[parsed.reason]}`, INVALID_TOKEN);
+  }
+  const deps = c.get('deps');
+  const record = await lookup(c, deps.hash(key), guard);
+  if (!record) throw new ApiError('api_key_invalid', 'No API key matches the one sent', INVALID_TOKEN);
+  checkUsable(record, deps.nowMs());
   return record;
 }
 
@@ -181,27 +195,71 @@ async function throttleFailure(
  * API key authentication (DESIGN §3). The key's format and checksum are checked before any lookup;
  * the lookup is by SHA-256 through the in-process cache; expiry, rotation grace and revocation are
  * checked against the clock on every request. Then the IP allowlist and `Lendwire-Account`.
- * Sets `auth` on the context, or throws the refusal. A plain function, so the gateway can run it and
- * the checks after it in one middleware layer; {@link authenticate} is the middleware form.
+ * Sets `auth` on the context, or throws the refusal.
+ *
+ * A plain function, so the gateway can run it and the checks after it in one middleware layer. It
+ * returns nothing when it could decide synchronously, which is the common case (a cached valid key,
+ * no `Lendwire-Account` to look up): the request then costs one hash and a few map lookups. A key
+ * that hits the cache needs no format check (only well-formed keys are ever stored); every other
+ * path returns a promise.
  */
 export function authenticator(
   resolveIp: ClientIpResolver,
   now: () => number = Date.now,
-): (c: Context<AppEnv>) => Promise<void> {
+): (c: Context<AppEnv>) => Promise<void> | undefined {
   const gate = new FailureGate(now);
-  // Cached records are reused across requests: expand their scopes once per record.
-  const expanded = new WeakMap<KeyAuthRecord, Set<Scope>>();
-  const scopesOf = (record: KeyAuthRecord) => {
-    let scopes = expanded.get(record);
-    if (!scopes) {
-      scopes = expandScopes(record.scopes, record.account.platform);
-      expanded.set(record, scopes);
+  // Cached records are reused across requests: the auth context of a key acting for its own account
+  // (scopes expanded, rate-limit policy chosen) is built once per record.
+  const contexts = new WeakMap<KeyAuthRecord, AuthContext>();
+  const ownContext = (deps: GatewayDeps, record: KeyAuthRecord): AuthContext => {
+    let auth = contexts.get(record);
+    if (!auth) {
+      auth = authContext(deps, record, record.account, null, expandScopes(record.scopes, record.account.platform));
+      contexts.set(record, auth);
     }
-    return scopes;
+    return auth;
   };
-  return async (c) => {
-    let record: KeyAuthRecord;
-    // Resolved on first use: a cached valid key without an allowlist never needs the address.
+
+  /** The IP allowlist and `Lendwire-Account`, once the key is known; a promise only for an account lookup. */
+  const admitRecord = (
+    c: Context<AppEnv>,
+    key: string,
+    record: KeyAuthRecord,
+    clientIp?: () => string | undefined,
+  ): Promise<void> | undefined => {
+    if (record.ipAllowlist && record.ipAllowlist.length > 0) {
+      const ip = clientIp ? clientIp() : resolveIp(c);
+      if (!ip || !ipAllowed(record.ipAllowlist, ip)) {
+        // `ip` is a parsed address or nothing: a header's junk is never echoed.
+        throw new ApiError(
+          'ip_not_allowed',
+          `Requests from ${ip ?? 'an unknown address'} are not allowed for this key`,
+        );
+      }
+    }
+    const deps = c.get('deps');
+    const own = ownContext(deps, record);
+    c.set('apiKeySecret', key);
+    const target = requestHeader(c, 'lendwire-account');
+    if (!target || target === record.accountId) {
+      c.set('auth', own);
+      return undefined;
+    }
+    if (!isId('account', target)) {
+      throw new ApiError('invalid_header', 'Lendwire-Account must be an account id (acct_…)');
+    }
+    if (!record.account.platform) {
+      throw new ApiError('account_header_not_allowed', 'Only platform keys may act for another account');
+    }
+    return findAccount(c, target).then((found) => {
+      if (!found) throw new ApiError('not_found', `No account ${target} (from the Lendwire-Account header)`);
+      c.set('auth', authContext(deps, record, found, found.id, own.scopes));
+    });
+  };
+
+  /** Every case but a cached valid key: lookups, the failed-authentication budget, account look-ups. */
+  const authenticateSlowly = async (c: Context<AppEnv>, key: string | undefined, early?: unknown) => {
+    // Resolved on first use: a valid key without an allowlist never needs the address.
     let resolved: { ip: string | undefined } | undefined;
     const clientIp = () => {
       resolved ??= { ip: resolveIp(c) };
@@ -229,8 +287,10 @@ export function authenticator(
         }
       },
     };
+    let record: KeyAuthRecord;
     try {
-      record = await verifyKey(c, guard);
+      if (early !== undefined) throw early;
+      record = await verifyKey(c, key as string, guard);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         // Missing and malformed keys never reach a lookup, but they count against the address too.
@@ -239,53 +299,53 @@ export function authenticator(
       }
       throw error;
     }
+    await admitRecord(c, key as string, record, clientIp);
+  };
+
+  return (c) => {
+    let key: string;
+    try {
+      key = presentedKey(c);
+    } catch (error) {
+      return authenticateSlowly(c, undefined, error);
+    }
     const deps = c.get('deps');
-    if (record.ipAllowlist && record.ipAllowlist.length > 0) {
-      const ip = clientIp();
-      if (!ip || !ipAllowed(record.ipAllowlist, ip)) {
-        // `ip` is a parsed address or nothing: a header's junk is never echoed.
-        throw new ApiError(
-          'ip_not_allowed',
-          `Requests from ${ip ?? 'an unknown address'} are not allowed for this key`,
-        );
-      }
+    const record = deps.keyCache.get(deps.hash(key));
+    if (!record) return authenticateSlowly(c, key);
+    try {
+      checkUsable(record, deps.nowMs());
+    } catch (error) {
+      return authenticateSlowly(c, key, error);
     }
+    return admitRecord(c, key, record);
+  };
+}
 
-    let account = record.account;
-    let actingAs: string | null = null;
-    const target = requestHeader(c, 'lendwire-account');
-    if (target && target !== record.accountId) {
-      if (!isId('account', target)) {
-        throw new ApiError('invalid_header', 'Lendwire-Account must be an account id (acct_…)');
-      }
-      if (!record.account.platform) {
-        throw new ApiError('account_header_not_allowed', 'Only platform keys may act for another account');
-      }
-      const found = await findAccount(c, target);
-      if (!found) throw new ApiError('not_found', `No account ${target} (from the Lendwire-Account header)`);
-      account = found;
-      actingAs = found.id;
-    }
-
-    const tier = record.account.tier;
-    const policy = record.rateLimit
-      ? { name: 'key' as const, limit: record.rateLimit, identifier: record.keyId }
-      : {
-          name: tier,
-          limit: deps.tiers[tier],
-          identifier: `${record.accountId}:${record.livemode ? 'live' : 'test'}`,
-        };
-    c.set('apiKeySecret', presentedKey(c));
-    c.set('auth', {
-      record,
-      keyId: record.keyId,
-      keyAccount: record.account,
-      account,
-      actingAs,
-      livemode: record.livemode,
-      tenant: { accountId: account.id, livemode: record.livemode },
-      scopes: scopesOf(record),
-      policy,
-    });
+/** The auth context of a key acting for `account` (its own, or one named by `Lendwire-Account`). */
+function authContext(
+  deps: GatewayDeps,
+  record: KeyAuthRecord,
+  account: Account,
+  actingAs: string | null,
+  scopes: Set<Scope>,
+): AuthContext {
+  const tier = record.account.tier;
+  const policy = record.rateLimit
+    ? { name: 'key' as const, limit: record.rateLimit, identifier: record.keyId }
+    : {
+        name: tier,
+        limit: deps.tiers[tier],
+        identifier: `${record.accountId}:${record.livemode ? 'live' : 'test'}`,
+      };
+  return {
+    record,
+    keyId: record.keyId,
+    keyAccount: record.account,
+    account,
+    actingAs,
+    livemode: record.livemode,
+    tenant: { accountId: account.id, livemode: record.livemode },
+    scopes,
+    policy: { ...policy, header: `"${policy.name}";q=${policy.limit.requests};w=${policy.limit.windowSeconds}` },
   };
 }

@@ -154,13 +154,18 @@ export function bodyProblem(body: unknown): ProblemFieldError | undefined {
  * keeps the parse for the route's validator; a body that is not JSON is left to the validator's
  * `invalid_json`.
  */
-export async function guardInput(c: Context<AppEnv>): Promise<void> {
+export function guardInput(c: Context<AppEnv>): Promise<void> | undefined {
   const where = nulInUrl(c);
   if (where) refuse([{ path: where, message: NUL_MESSAGE }]);
   const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS') return;
+  if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS') return undefined;
   const type = requestHeader(c, 'content-type');
-  if (!type || !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) return;
+  if (!type || !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) return undefined;
+  return guardJsonBody(c);
+}
+
+/** The body checks of {@link guardInput}: bounds, then the parse, then NULs and `__proto__`. */
+async function guardJsonBody(c: Context<AppEnv>): Promise<void> {
   const text = await c.req.text();
   const bounds = scanJsonBounds(text);
   if (bounds) refuse([bounds]);

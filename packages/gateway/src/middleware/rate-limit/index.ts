@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import type { AppEnv } from '../../env.js';
+import type { AppEnv, AuthContext } from '../../env.js';
 import { ApiError } from '../../problem.js';
+import type { RateLimitRequest, RateLimitResult } from '../../rate-limit/types.js';
 import { policyKey, type RoutePolicy, routePolicies } from '../../routes/define.js';
 import { addResponseHeaders } from '../envelope/index.js';
 
@@ -18,6 +19,9 @@ const UNMATCHED_POLICY: RoutePolicy = {
   sensitiveResponse: false,
 };
 
+/** Policies by matched route (Hono's route records live as long as the app). */
+const policyByRoute = new WeakMap<object, RoutePolicy | null>();
+
 /**
  * The policy of the route this request matched (routes are matched before middleware runs).
  * `middleware` holds the handlers registered with `app.use`, which are not routes. A matched route
@@ -31,7 +35,12 @@ export function matchedPolicy(c: Context<AppEnv>, middleware: ReadonlySet<unknow
   for (let i = routes.length - 1; i >= 0; i--) {
     const r = routes[i]!;
     if (middleware.has(r.handler)) continue;
-    policy = r.method === 'ALL' ? undefined : routePolicies.get(policyKey(r.method, r.path));
+    let known = policyByRoute.get(r);
+    if (known === undefined) {
+      known = (r.method === 'ALL' ? undefined : routePolicies.get(policyKey(r.method, r.path))) ?? null;
+      policyByRoute.set(r, known);
+    }
+    policy = known ?? undefined;
     break;
   }
   if (!policy) {
@@ -55,53 +64,81 @@ export function matchedPolicy(c: Context<AppEnv>, middleware: ReadonlySet<unknow
  * headers too. Every response then carries `RateLimit-Policy` and
  * `RateLimit` (draft-ietf-httpapi-ratelimit-headers-11); a refusal is a 429 with `Retry-After`.
  * When the limiter is unreachable the request passes (fail open, logged) unless configured closed.
- * Throws the refusal; {@link authorize} is the middleware form.
+ * Throws the refusal. Returns nothing when the limiter answered synchronously (`tryLimit`: the
+ * in-process limiter, or a remote one's cached refusal), else a promise.
  */
-export async function authorizeRequest(c: Context<AppEnv>, middleware: ReadonlySet<unknown>): Promise<void> {
+export function authorizeRequest(c: Context<AppEnv>, middleware: ReadonlySet<unknown>): Promise<void> | undefined {
   const auth = c.get('auth');
-  const deps = c.get('deps');
+  const limiter = c.get('deps').limiter;
   const policy = matchedPolicy(c, middleware);
-
-  const { name, limit, identifier } = auth.policy;
-  const policyHeader = `"${name}";q=${limit.requests};w=${limit.windowSeconds}`;
-  let headers: Record<string, string>;
+  const { limit, identifier } = auth.policy;
+  const request: RateLimitRequest = {
+    identifier,
+    limit: limit.requests,
+    windowSeconds: limit.windowSeconds,
+    cost: policy.cost,
+  };
+  let answer: RateLimitResult | undefined;
   try {
-    const result = await deps.limiter.limit({
-      identifier,
-      limit: limit.requests,
-      windowSeconds: limit.windowSeconds,
-      cost: policy.cost,
-    });
-    headers = {
-      'RateLimit-Policy': policyHeader,
-      RateLimit: `"${name}";r=${result.remaining};t=${result.resetSeconds}`,
-    };
-    if (!result.allowed) {
-      const retryAfter = String(Math.max(1, result.resetSeconds));
-      throw new ApiError(
-        'rate_limited',
-        `Rate limit of ${limit.requests} per ${limit.windowSeconds} s exceeded (this request costs ${policy.cost}); retry in ${retryAfter} s`,
-        { headers: { ...headers, 'Retry-After': retryAfter } },
-      );
-    }
+    answer = limiter.tryLimit?.(request);
   } catch (error) {
-    if (error instanceof ApiError) throw error;
-    deps.logger.warn('rate limiter unavailable', {
-      limiter: deps.limiter.kind,
-      mode: deps.rateLimitFail,
-      error: error instanceof Error ? error.message : String(error),
-      requestId: c.get('requestId'),
-    });
-    deps.metrics.limiterFailures++;
-    if (deps.rateLimitFail === 'closed') {
-      throw new ApiError('service_unavailable', 'The rate limiter is unavailable; try again shortly', {
-        headers: { 'Retry-After': '1' },
-      });
-    }
-    headers = { 'RateLimit-Policy': policyHeader };
+    limiterFailed(c, error);
+    checkAccess(c, auth, policy);
+    return undefined;
   }
-  addResponseHeaders(c, headers);
+  if (answer) {
+    applyLimit(c, auth, policy, answer);
+    checkAccess(c, auth, policy);
+    return undefined;
+  }
+  return limiter.limit(request).then(
+    (result) => {
+      applyLimit(c, auth, policy, result);
+      checkAccess(c, auth, policy);
+    },
+    (error: unknown) => {
+      limiterFailed(c, error);
+      checkAccess(c, auth, policy);
+    },
+  );
+}
 
+/** Sets the rate-limit headers of the limiter's answer, and throws the 429 of a refusal. */
+function applyLimit(c: Context<AppEnv>, auth: AuthContext, policy: RoutePolicy, result: RateLimitResult): void {
+  const { name, limit, header } = auth.policy;
+  const headers = c.get('responseHeaders');
+  headers['ratelimit-policy'] = header;
+  headers.ratelimit = `"${name}";r=${result.remaining};t=${result.resetSeconds}`;
+  if (!result.allowed) {
+    const retryAfter = String(Math.max(1, result.resetSeconds));
+    throw new ApiError(
+      'rate_limited',
+      `Rate limit of ${limit.requests} per ${limit.windowSeconds} s exceeded (this request costs ${policy.cost}); retry in ${retryAfter} s`,
+      { headers: { 'Retry-After': retryAfter } },
+    );
+  }
+}
+
+/** A limiter that could not answer: fail open (logged, counted, policy header only) or closed (503). */
+function limiterFailed(c: Context<AppEnv>, error: unknown): void {
+  const deps = c.get('deps');
+  deps.logger.warn('rate limiter unavailable', {
+    limiter: deps.limiter.kind,
+    mode: deps.rateLimitFail,
+    error: error instanceof Error ? error.message : String(error),
+    requestId: c.get('requestId'),
+  });
+  deps.metrics.limiterFailures++;
+  if (deps.rateLimitFail === 'closed') {
+    throw new ApiError('service_unavailable', 'The rate limiter is unavailable; try again shortly', {
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  addResponseHeaders(c, { 'RateLimit-Policy': c.get('auth').policy.header });
+}
+
+/** Suspension, then scopes. */
+function checkAccess(c: Context<AppEnv>, auth: AuthContext, policy: RoutePolicy): void {
   if (!policy.allowSuspended) {
     const suspended =
       auth.account.status === 'suspended'

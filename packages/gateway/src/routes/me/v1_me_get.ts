@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { ALL_SCOPES, MeSchema } from '@lendwire/contract';
+import { ALL_SCOPES, type ApiKey, MeSchema } from '@lendwire/contract';
+import type { KeyAuthRecord } from '@lendwire/core';
 import { toApiKey } from '@lendwire/core/domain';
 import type { AppEnv } from '../../env.js';
 import { defineRoute } from '../define.js';
@@ -19,6 +20,26 @@ export const route = defineRoute(
   { anyValidKey: true, allowSuspended: true },
 );
 
+type KeyRow = KeyAuthRecord['key'];
+
+/**
+ * The public shape of a cached key row, per row, with the span of time it holds for: its status and
+ * the grace period it shows change only at the key's expiry and at the end of the old secret's grace.
+ */
+const views = new WeakMap<KeyRow, { view: ApiKey; from: number; until: number }>();
+
+function apiKeyView(row: KeyRow, t: number): ApiKey {
+  const known = views.get(row);
+  if (known && known.from <= t && t < known.until) return known.view;
+  const view = toApiKey(row, new Date(t));
+  let until = Number.POSITIVE_INFINITY;
+  for (const at of [row.expiresAt, row.previousSecretExpiresAt]) {
+    if (at && at.getTime() > t) until = Math.min(until, at.getTime());
+  }
+  views.set(row, { view, from: t, until });
+  return view;
+}
+
 export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
   const auth = c.get('auth');
   const { policy } = auth;
@@ -26,7 +47,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
     {
       object: 'me' as const,
       account: auth.account,
-      apiKey: toApiKey(auth.record.key, c.get('deps').now()),
+      apiKey: apiKeyView(auth.record.key, c.get('deps').nowMs()),
       actingAs: auth.actingAs,
       scopes: ALL_SCOPES.filter((s) => auth.scopes.has(s)),
       tier: auth.keyAccount.tier,

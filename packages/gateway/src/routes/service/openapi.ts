@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { ERROR_CODES } from '@lendwire/contract';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../../env.js';
 
 /** The OpenAPI 3.1 document's top-level fields. */
@@ -30,12 +29,11 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Record<string, unknow
   return app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>;
 }
 
-/** `GET /openapi.json` and `GET /docs` (Scalar interactive reference). */
+/** `GET /openapi.json` (the reference at `/docs` renders it: see `./docs.ts`). */
 export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
   let cached: string | undefined;
   app.get('/openapi.json', (c) => {
     cached ??= JSON.stringify(openApiDocument(app));
     return c.body(cached, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Lendwire API reference', theme: 'default' }));
 }
