@@ -1,8 +1,10 @@
 /**
- * `pnpm bench:profile <file.cpuprofile> [--top 30] [--inclusive packages/]`: the functions with the
- * most self time in a V8 CPU profile (as written by `node --cpu-prof` or `pnpm bench:gateway -- --cpu-prof b`),
- * the same grouped by package or source folder, and the inclusive time of the functions whose script
- * path contains `--inclusive` (default: the workspace packages), so hot spots can be read without a browser.
+ * `pnpm bench:profile <file.cpuprofile> [--top 30] [--inclusive packages/] [--requests N]`: the functions
+ * with the most self time in a V8 CPU profile (as written by `node --cpu-prof` or
+ * `pnpm bench:gateway -- --cpu-prof b`), the same grouped by package or source folder, and the inclusive
+ * time of the functions whose script path contains `--inclusive` (default: the workspace packages), so hot
+ * spots can be read without a browser. With `--requests` (the count `bench:gateway` prints beside the
+ * profile), also the self time per request by area of the request path, in µs.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,7 +24,11 @@ interface CpuProfile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '30' }, inclusive: { type: 'string', default: 'packages/' } },
+  options: {
+    top: { type: 'string', default: '30' },
+    inclusive: { type: 'string', default: 'packages/' },
+    requests: { type: 'string', default: '' },
+  },
   allowPositionals: true,
   args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
 });
@@ -62,14 +68,49 @@ function group(url: string): string {
   return clean ? clean : '(native / VM)';
 }
 
+/**
+ * The part of a request's path a function belongs to. JSON.stringify and other builtins inlined into a
+ * function count as that function's (the gateway's `envelopeJson` is mostly JSON.stringify).
+ */
+function area(f: ProfileNode['callFrame']): string {
+  const url = f.url.replace(/^file:\/\//, '');
+  const name = f.functionName;
+  if (name === '(idle)') return '(idle)';
+  if (name === '(garbage collector)') return 'garbage collection (main thread)';
+  if (name === 'writeUtf8String' || name === 'writev' || name === 'writeBuffer') return 'socket writes (syscall)';
+  if (name === 'oneShotDigest' || url === 'node:internal/crypto/hash') return 'SHA-256 (key hash, ETag)';
+  if (name === 'runMicrotasks' || url === 'node:internal/process/task_queues') return 'promise jobs, nextTick';
+  if (url === 'node:inspector') return 'profiler';
+  if (/node:(_http|internal\/streams|internal\/stream_base|net|events|internal\/timers|timers)/.test(url)) {
+    return 'Node HTTP, sockets, streams, timers';
+  }
+  if (url.includes('/@hono/node-server/')) return '@hono/node-server adapter';
+  if (url.includes('/hono/dist/')) return 'Hono (routing, context)';
+  if (url.includes('/ioredis/') || url.includes('/redis-parser/') || url.includes('/denque/')) return 'ioredis';
+  if (url.includes('/@upstash/')) return '@upstash/ratelimit';
+  if (name === 'envelopeJson') return 'JSON.stringify of the body (envelopeJson)';
+  if (/\/packages\/gateway\/src\/(rate-limit|node\/redis-adapter)/.test(url)) return 'rate limiter (ours)';
+  if (url.includes('/packages/gateway/src/')) return 'gateway: envelope, auth, checks, route';
+  if (url.includes('/fastify/') || url.includes('/@fastify/') || url.includes('find-my-way')) return 'Fastify';
+  if (url.includes('/bench/')) return 'bench harness';
+  if (url.includes('pglite') || url.startsWith('wasm') || url.includes('drizzle') || url.includes('pg-boss')) {
+    return 'store (PGlite), background';
+  }
+  if (url.startsWith('node:')) return 'other Node internals';
+  return name.startsWith('(') ? name : 'other native / VM';
+}
+
 const byFunction = new Map<string, number>();
 const byGroup = new Map<string, number>();
+const byArea = new Map<string, number>();
 for (const [id, us] of selfMicros) {
   const { callFrame: f } = byId.get(id)!;
   const name = `${f.functionName || '(anonymous)'}  ${where(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
   const g = f.url ? group(f.url) : f.functionName.startsWith('(') ? f.functionName : '(native / VM)';
   byGroup.set(g, (byGroup.get(g) ?? 0) + us);
+  const a = area(f);
+  byArea.set(a, (byArea.get(a) ?? 0) + us);
 }
 
 const print = (title: string, entries: Map<string, number>, n: number) => {
@@ -100,3 +141,18 @@ console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled`);
 print(`Top ${top} functions by self time`, byFunction, top);
 print('Self time by package / source folder', byGroup, 25);
 print(`Inclusive time of functions in scripts matching "${values.inclusive}"`, inclusive, top);
+
+if (values.requests) {
+  const requests = Number(values.requests);
+  if (!Number.isFinite(requests) || requests <= 0) throw new Error(`--requests must be a positive number`);
+  byArea.delete('(idle)');
+  const busy = [...byArea.values()].reduce((s, x) => s + x, 0);
+  console.log(
+    `\nSelf time per request by area, over ${requests} requests (idle left out): ${(busy / requests).toFixed(1)} µs`,
+  );
+  for (const [name, us] of [...byArea].sort((a, b) => b[1] - a[1])) {
+    console.log(
+      `${(us / requests).toFixed(2).padStart(8)} µs  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${name}`,
+    );
+  }
+}

@@ -196,6 +196,8 @@ async function get(server: Server, path: string) {
 
 /** One autocannon run, with the server's and this process's CPU use over it. */
 interface Run {
+  /** Responses completed. */
+  requests: number;
   reqPerSec: number;
   /** Latency percentiles of the 200 responses, in ms. */
   p50: number;
@@ -235,6 +237,7 @@ async function measure(server: Server, seconds: number): Promise<Run> {
   if (result.timeouts > 0) bad.push(`${result.timeouts} timeouts`);
   if (result.requests.total === 0) bad.push('no request completed');
   return {
+    requests: result.requests.total,
     reqPerSec: result.requests.total / result.duration,
     p50: latencies.quantile(0.5),
     p99: latencies.quantile(0.99),
@@ -447,7 +450,11 @@ async function main(): Promise<void> {
       const file = await servers
         .get(id)!
         .stopProfile(args['cpu-prof-dir'], `${servers.get(id)!.spec.child}-${Date.now()}`);
-      console.log(`CPU profile of ${servers.get(id)!.spec.label} (measured rounds only): ${file}`);
+      const requests = runs.get(id)!.reduce((sum, r) => sum + r.requests, 0);
+      console.log(
+        `CPU profile of ${servers.get(id)!.spec.label} (measured rounds only, ${requests} requests): ${file}\n` +
+          `  per request by area: pnpm bench:profile ${file} --requests ${requests}`,
+      );
     }
 
     for (const id of ['b', 'c'] as const) {

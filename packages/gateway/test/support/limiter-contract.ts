@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { expect, it } from 'vitest';
-import type { RateLimiter, RateLimitRequest } from '../../src/rate-limit/types.js';
+import type { RateLimiter, RateLimitRequest, RateLimitResult } from '../../src/rate-limit/types.js';
 
 /** A fresh identifier: every test counts under its own keys, so runs never collide. */
 export const freshId = () => `key_${randomUUID()}`;
@@ -78,6 +78,21 @@ export function limiterContract(kind: string, first: () => RateLimiter, another:
     const admitted = results.filter((r) => r.allowed).length;
     expect(admitted).toBeLessThanOrEqual(50);
     expect(admitted).toBe(50);
+  });
+
+  it('admits exactly the limit while more calls keep coming during the ones in flight', async () => {
+    await awayFromBoundary(3600);
+    const a = first();
+    const key = freshId();
+    const pending: Promise<RateLimitResult>[] = [];
+    // Some turns apart, so answers come back between them and later calls are decided on them.
+    for (let turn = 0; turn < 30; turn++) {
+      for (let i = 0; i < 6; i++) pending.push(a.limit(req(key, 1, 50)));
+      await sleep(turn % 3 === 0 ? 2 : 0);
+    }
+    const results = await Promise.all(pending);
+    expect(results.filter((r) => r.allowed)).toHaveLength(50);
+    expect((await a.limit(req(key, 1, 50))).allowed).toBe(false);
   });
 
   it('shares one budget between two gateway instances', async () => {

@@ -200,7 +200,8 @@ export function envelope(options: EnvelopeOptions): MiddlewareHandler<AppEnv> {
     // Always our own id: a client-chosen one could collide with, or pose as, another request's.
     const id = newRequestId();
     c.set('requestId', id);
-    c.set('clientRequestId', given !== undefined && CLIENT_REQUEST_ID.test(given) ? given.toLowerCase() : undefined);
+    // Unset reads as undefined: most requests carry none, and each `c.set` is a map write.
+    if (given !== undefined && CLIENT_REQUEST_ID.test(given)) c.set('clientRequestId', given.toLowerCase());
     if (c.req.method === 'OPTIONS') return answerOptions(c, next, id, preflight, inner, onError);
     const headers: Record<string, string> = { ...SECURE_HEADERS, 'x-request-id': id, vary: 'Origin' };
     const origin = requestHeader(c, 'origin');
