@@ -195,6 +195,7 @@ export {
 export {
   clipUtf8,
   createWebhookDispatcher,
+  DEFAULT_SUCCESS_WINDOW,
   DEFAULT_WEBHOOK_SCHEDULE_MS,
   type DispatchReport,
   FAILING_DISABLE_MS,
