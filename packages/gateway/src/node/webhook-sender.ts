@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
 import { addressRefusal, clipUtf8, type WebhookSender } from '@lendwire/core';
 import type { SignInput } from '@lendwire/webhooks';
 import { Agent, request } from 'undici';
@@ -50,7 +51,11 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       const refusal = addressRefusal(host);
       if (refusal) throw new Error(`refused: ${refusal}`);
     }
-    const signal = AbortSignal.timeout(timeoutMs);
+    // One timer for the whole exchange, cleared when it ends (cheaper than AbortSignal.timeout's
+    // weakly held timer, which every delivery would leave behind until it fires).
+    const aborter = new AbortController();
+    const { signal } = aborter;
+    const timer = setTimeout(() => aborter.abort(), timeoutMs);
     try {
       const res = await request(url, {
         method: 'POST',
@@ -63,16 +68,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       });
       // Up to 1 KiB (plus one chunk) is read, then the rest is dropped; the excerpt is cut on a
       // character boundary so it never ends in half a UTF-8 sequence.
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        chunks.push(buf);
-        bytes += buf.length;
-        if (bytes > 1024) break;
-      }
-      if (bytes > 1024) res.body.destroy();
-      const excerpt = clipUtf8(Buffer.concat(chunks).subarray(0, 1028).toString('utf8'), 1024);
+      const excerpt = clipUtf8((await readExcerpt(res.body, 1024)).toString('utf8'), 1024);
       const retryAfter = res.headers['retry-after'];
       return {
         status: res.statusCode,
@@ -84,9 +80,39 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
       const message = e.cause?.message ?? e.message;
       throw new Error(message.startsWith('refused') ? message : `${e.code ?? e.cause?.code ?? 'error'}: ${message}`);
+    } finally {
+      clearTimeout(timer);
     }
   };
   return Object.assign(send, { close: () => agent.close() });
+}
+
+const ignore = () => {};
+
+/**
+ * The first `limit` bytes of a response body (plus at most one chunk's worth, cut to `limit` + 4 so a
+ * UTF-8 sequence at the end stays whole), then the rest is dropped. Listeners rather than an async
+ * iterator: one promise per response instead of one per chunk.
+ */
+function readExcerpt(body: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const done = () => {
+      // What the body does from here on (an abort once it is dropped) concerns no one.
+      body.off('data', onData).off('end', done).off('error', reject).on('error', ignore);
+      resolve(Buffer.concat(chunks).subarray(0, limit + 4));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > limit) {
+        done();
+        body.destroy();
+      }
+    };
+    body.on('data', onData).on('end', done).on('error', reject);
+  });
 }
 
 /**
