@@ -91,7 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     limiter: options.limiter ?? createMemoryRateLimiter({ now: nowMs }),
     keyCache: new KeyCache((options.keyCacheTtlSeconds ?? 30) * 1000, nowMs),
-    usage: new UsageRecorder(options.services, logger, now, undefined, nowMs),
+    usage: new UsageRecorder(options.services, logger, nowMs),
     hash,
     now,
     nowMs,

@@ -1,14 +1,14 @@
 import type { Services, UsageIncrement } from '@lendwire/core';
 import { type Logger, loggableError } from './logger.js';
 
+/** An increment being counted; `lastUsedAt` becomes a Date when it is written. */
+type Counting = Omit<UsageIncrement, 'lastUsedAt'> & { lastUsedMs: number };
+
 /**
  * Counts requests per key per UTC day in memory and writes them in batches, so usage tracking adds
  * no database write to a request. Flushes when `flushEveryMs` has passed since the last flush (checked
  * on each record), before usage is read, and on shutdown.
  */
-/** An increment being counted; `lastUsedAt` becomes a Date when it is written. */
-type Counting = Omit<UsageIncrement, 'lastUsedAt'> & { lastUsedMs: number };
-
 export class UsageRecorder {
   private pending = new Map<string, Counting>();
   /** The increments of `pending` for the current day, by key id: no id string built per request. */
@@ -21,10 +21,9 @@ export class UsageRecorder {
   constructor(
     private readonly services: Pick<Services, 'apiKeys'>,
     private readonly logger: Logger,
-    now: () => Date,
+    /** The clock, in epoch ms (no Date per request). */
+    private readonly nowMs: () => number,
     private readonly flushEveryMs = 5_000,
-    /** The same clock in epoch ms, if cheaper to read (no Date per request). */
-    private readonly nowMs: () => number = () => now().getTime(),
   ) {
     this.lastFlush = nowMs();
   }

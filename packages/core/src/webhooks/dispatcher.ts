@@ -583,7 +583,6 @@ export function createWebhookDispatcher(ctx: ServiceContext, options: WebhookDis
     await refill();
     const recorder = createRecorder();
     const lane = async () => {
-      // The lane's last success handed to the recorder: committed before the lane records another.
       // The lane's successes handed to the recorder and not yet committed, oldest first.
       const uncommitted: Promise<void>[] = [];
       try {

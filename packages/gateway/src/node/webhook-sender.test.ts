@@ -1,50 +1,38 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Receiver, type ReceiverReply, startReceiver } from '../../test/support/webhooks.js';
 import { createWebhookSender } from './webhook-sender.js';
 
-/** A receiver whose answer each test picks by path. */
-let server: Server;
-let base: string;
+let receiver: Receiver;
 const sender = createWebhookSender({ allowPrivateNetworks: true, connections: 4 });
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.url === '/multibyte') {
-        // 3,000 two-byte characters: 6,000 bytes, so 1,024 falls on a character boundary only by luck.
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`x${'é'.repeat(3_000)}`);
-      } else if (req.url === '/endless') {
-        // 2 KiB, then the body never ends: the sender must not wait for its end.
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.write('a'.repeat(2_048));
-      } else if (req.url === '/slow-body') {
-        // Headers at once, the body never: the whole exchange's timeout applies.
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.flushHeaders();
-      } else if (req.url === '/retry') {
-        res.writeHead(429, { 'retry-after': '7' });
-        res.end('slow down');
-      } else {
-        res.writeHead(204);
-        res.end();
-      }
-    });
+  receiver = await startReceiver();
+  receiver.reply(({ path }): ReceiverReply => {
+    switch (path) {
+      // 3,000 two-byte characters: 6,001 bytes, so 1,024 falls inside a character.
+      case '/multibyte':
+        return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `x${'é'.repeat(3_000)}` };
+      // 2 KiB, then the body never ends: the sender must not wait for its end.
+      case '/endless':
+        return { status: 200, body: 'a'.repeat(2_048), hold: true };
+      // Headers at once, the body never: the whole exchange's timeout applies.
+      case '/slow-body':
+        return { status: 200, hold: true };
+      case '/retry':
+        return { status: 429, headers: { 'retry-after': '7' }, body: 'slow down' };
+      default:
+        return { status: 204 };
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   await sender.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await receiver.close();
 });
 
 const post = (path: string, timeoutMs = 2_000) =>
-  sender({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs });
+  sender({ url: receiver.url(path), headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs });
 
 describe('webhook sender: the response excerpt', () => {
   it('keeps at most 1 KiB of a long body, cut on a character boundary', async () => {

@@ -80,8 +80,6 @@ interface Waiter {
 
 /** One rule (limit per window): its `Ratelimit`, what this instance knows, and the checks waiting to go. */
 interface Rule {
-  limit: number;
-  windowSeconds: number;
   ratelimit: Ratelimit;
   known: Map<string, Known>;
   /** Checks gathered per identifier, not sent yet. */
@@ -140,8 +138,6 @@ export function createUpstashRateLimiter(options: UpstashRateLimiterOptions): Ra
     let rule = byWindow.get(windowSeconds);
     if (rule === undefined) {
       rule = {
-        limit,
-        windowSeconds,
         ratelimit: new Ratelimit({
           // Only the four methods of RateLimitRedis are used at runtime (see its comment); the library's
           // declared type is the whole client.

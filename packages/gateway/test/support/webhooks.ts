@@ -23,6 +23,8 @@ export interface ReceiverReply {
   body?: string;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Send the status, headers and body, then never end the response (until `close`). */
+  hold?: boolean;
 }
 
 /** A local HTTP server on 127.0.0.1 that records every request and answers as told. */
@@ -67,7 +69,11 @@ export async function startReceiver(): Promise<Receiver> {
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(r.status ?? 200, r.headers ?? {});
-        res.end(r.body ?? '');
+        if (!r.hold) res.end(r.body ?? '');
+        else {
+          res.flushHeaders();
+          if (r.body) res.write(r.body);
+        }
       };
       if (r.delayMs) setTimeout(send, r.delayMs);
       else send();
